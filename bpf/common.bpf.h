@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Maps, settings and helpers every hook shares. Included once, by ipcsnoop.bpf.c. */
+#ifndef IPCSNOOP_COMMON_BPF_H
+#define IPCSNOOP_COMMON_BPF_H
+
+/* Settings written by the loader between open and load. */
+const volatile __u32 self_tgid = 0;          /* ipcsnoop itself: never traced */
+const volatile bool filter_active = false;    /* any of -p, -c, COMMAND given */
+const volatile bool filter_comm_set = false;
+const volatile char filter_comm[IPCSNOOP_COMM_LEN] = {};
+const volatile bool follow_children = false;  /* COMMAND mode: descendants join */
+const volatile __u32 data_max = 0;            /* payload bytes to capture (-x) */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);         /* resized by the loader (--ringbuf) */
+} events SEC(".maps");
+
+/* Processes the filter selects (-p, COMMAND and its descendants). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, IPCSNOOP_MAX_TRACED);
+	__type(key, __u32);
+	__type(value, __u8);
+} traced_tgids SEC(".maps");
+
+/* Records dropped because the ring buffer was full, per IPC kind. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, IPC_KIND_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+static __always_inline bool comm_matches(const char *comm)
+{
+	/* comms are NUL-padded to 16 bytes by the kernel and by the loader */
+	for (int i = 0; i < IPCSNOOP_COMM_LEN; i++) {
+		if (comm[i] != filter_comm[i])
+			return false;
+		if (comm[i] == '\0')
+			return true;
+	}
+	return true;
+}
+
+static __always_inline bool tgid_traced(__u32 tgid)
+{
+	return bpf_map_lookup_elem(&traced_tgids, &tgid) != NULL;
+}
+
+/* Does the filter select this task? (the other end of an edge) */
+static __always_inline bool task_selected(struct task_struct *task)
+{
+	if (!filter_active)
+		return true;
+	if (tgid_traced(BPF_CORE_READ(task, tgid)))
+		return true;
+	if (filter_comm_set) {
+		char comm[IPCSNOOP_COMM_LEN];
+
+		BPF_CORE_READ_STR_INTO(&comm, task, comm);
+		return comm_matches(comm);
+	}
+	return false;
+}
+
+/* Does the filter select the current process? */
+static __always_inline bool current_selected(__u32 tgid)
+{
+	if (!filter_active)
+		return true;
+	if (tgid_traced(tgid))
+		return true;
+	if (filter_comm_set) {
+		char comm[IPCSNOOP_COMM_LEN];
+
+		bpf_get_current_comm(&comm, sizeof(comm));
+		return comm_matches(comm);
+	}
+	return false;
+}
+
+static __always_inline void count_drop(enum ipc_kind kind)
+{
+	__u32 key = kind;
+	__u64 *n = bpf_map_lookup_elem(&drops, &key);
+
+	if (n)
+		*n += 1;
+}
+
+static __always_inline void fill_header(struct rec_header *h, __u16 type, __u16 size)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	h->type = type;
+	h->size = size;
+	h->cpu = bpf_get_smp_processor_id();
+	h->ts_ns = bpf_ktime_get_ns();
+	h->tgid = id >> 32;
+	h->tid = (__u32)id;
+	bpf_get_current_comm(&h->comm, sizeof(h->comm));
+}
+
+/* Reserve a record of type T in the ring buffer and fill its header. */
+#define RECORD_RESERVE(T, type, kind) ({					\
+	T *__r = bpf_ringbuf_reserve(&events, sizeof(T), 0);		\
+	if (__r)							\
+		fill_header(&__r->hdr, (type), sizeof(T));		\
+	else								\
+		count_drop(kind);					\
+	__r;								\
+})
+
+#endif /* IPCSNOOP_COMMON_BPF_H */

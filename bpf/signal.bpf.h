@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Signals: generation names both ends, delivery tells what the receiver did. */
+
+#define SEND_SIG_PRIV_PTR 1UL   /* SEND_SIG_NOINFO is 0, SEND_SIG_PRIV is 1 */
+#define SI_USER_CODE 0
+#define SI_KERNEL_CODE 0x80
+
+static __always_inline __s32 siginfo_code(struct kernel_siginfo *info)
+{
+	if ((unsigned long)info == 0)
+		return SI_USER_CODE;
+	if ((unsigned long)info == SEND_SIG_PRIV_PTR)
+		return SI_KERNEL_CODE;
+	return BPF_CORE_READ(info, si_code);
+}
+
+/* The syscall the current task is in, or -1 (kernel threads, interrupts). */
+static __always_inline __s64 current_syscall_nr(struct task_struct *cur)
+{
+	struct pt_regs *regs;
+
+	if (BPF_CORE_READ(cur, flags) & 0x00200000 /* PF_KTHREAD */)
+		return -1;
+	regs = (struct pt_regs *)bpf_task_pt_regs(cur);
+	if (!regs)
+		return -1;
+	return BPF_CORE_READ(regs, orig_ax);
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(signal_generate, int sig, struct kernel_siginfo *info,
+	     struct task_struct *task, int group, int result)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	__u32 tgid = cur->tgid, target_tgid = task->tgid;
+	struct rec_signal_generate *r;
+
+	if (tgid == self_tgid || target_tgid == self_tgid)
+		return 0;
+	if (!current_selected(tgid) && !task_selected(task))
+		return 0;
+	r = RECORD_RESERVE(struct rec_signal_generate, REC_SIGNAL_GENERATE, IPC_SIGNAL);
+	if (!r)
+		return 0;
+	r->signo = sig;
+	r->si_code = siginfo_code(info);
+	r->result = result;
+	r->group = group;
+	r->syscall_nr = current_syscall_nr(cur);
+	r->sender_is_kthread = (cur->flags & 0x00200000) != 0;
+	r->target_tgid = target_tgid;
+	r->target_tid = task->pid;
+	r->pad = 0;
+	BPF_CORE_READ_STR_INTO(&r->target_comm, task, comm);
+	bpf_ringbuf_submit(r, 0);
+	return 0;
+}
+
+SEC("tp_btf/signal_deliver")
+int BPF_PROG(signal_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	struct rec_signal_deliver *r;
+
+	/*
+	 * Not filtered: the generation may have been kept for its sender while
+	 * this receiver is outside the filter. Deliveries are rare; user space
+	 * drops those that match no kept generation.
+	 */
+	if (tgid == self_tgid)
+		return 0;
+	r = RECORD_RESERVE(struct rec_signal_deliver, REC_SIGNAL_DELIVER, IPC_SIGNAL);
+	if (!r)
+		return 0;
+	r->signo = sig;
+	r->si_code = siginfo_code(info);
+	r->handler = (__u64)BPF_CORE_READ(ka, sa.sa_handler);
+	r->sa_flags = BPF_CORE_READ(ka, sa.sa_flags);
+	bpf_ringbuf_submit(r, 0);
+	return 0;
+}

@@ -1,0 +1,96 @@
+# Shared by the end-to-end tests: run ipcsnoop as root on real processes and
+# assert on the JSON edges it printed. Each check prints PASS:, FAIL: or SKIP:.
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
+IPCSNOOP=${IPCSNOOP:-$PWD/ipcsnoop}
+DEMOS=${DEMOS:-$PWD/.output/demos}
+TMP=$(mktemp -d /tmp/ipcsnoop-test.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; }
+skip() { echo "SKIP: $*"; }
+
+# Skip the whole script (one SKIP line with the reason) unless we are root.
+require_root() {
+	if [ "$(id -u)" != 0 ]; then
+		skip "${1:-end-to-end tests}: needs root to load BPF programs"
+		exit 0
+	fi
+}
+
+require_cmd() {   # require_cmd TOOL WHAT
+	if ! command -v "$1" >/dev/null 2>&1; then
+		skip "$2: '$1' is not installed"
+		return 1
+	fi
+}
+
+# trace NAME [IPCSNOOP-OPTIONS...] -- COMMAND...
+# Runs ipcsnoop -j -o $TMP/NAME.json ... ; COMMAND's stdout goes to $TMP/NAME.out.
+# Sets RC to ipcsnoop's exit status.
+trace() {
+	local name=$1
+	shift
+	timeout 120 "$IPCSNOOP" -j -o "$TMP/$name.json" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
+	RC=$?
+	if [ ! -s "$TMP/$name.json" ] && [ "$RC" -ne 0 ]; then
+		echo "  ipcsnoop failed ($RC): $(head -c 400 "$TMP/$name.err")"
+	fi
+}
+
+# pid_of NAME ROLE: the pid a demo announced as "ROLE PID" on stdout
+pid_of() {
+	awk -v r="$2" '$1 == r { print $2; exit }' "$TMP/$1.out"
+}
+
+# count NAME 'jq condition': how many edges satisfy it
+count() {
+	jq -c "select($2)" "$TMP/$1.json" | wc -l
+}
+
+# expect_eq DESCRIPTION ACTUAL EXPECTED
+expect_eq() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1: got '$2', want '$3'"
+	fi
+}
+
+# expect_edges NAME DESCRIPTION 'jq condition' N
+expect_edges() {
+	expect_eq "$2" "$(count "$1" "$3")" "$4"
+}
+
+# All lines must be valid JSON objects
+expect_valid_json() {
+	if jq -e . "$TMP/$1.json" >/dev/null 2>&1; then
+		pass "$1: every line is valid JSON"
+	else
+		fail "$1: output is not valid JSON lines"
+	fi
+}
+
+# start_bg NAME [IPCSNOOP-OPTIONS...]: whole-machine ipcsnoop in the background,
+# returns once it is tracing (it says so on stderr with -v). Sets BG_PID.
+start_bg() {
+	local name=$1 i
+	shift
+	"$IPCSNOOP" -v -j -o "$TMP/$name.json" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+	BG_PID=$!
+	for i in $(seq 1 200); do
+		grep -q '^ipcsnoop: tracing' "$TMP/$name.err" 2>/dev/null && return 0
+		kill -0 "$BG_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "  ipcsnoop did not start: $(grep '^ipcsnoop' "$TMP/$name.err" | head -3)"
+	return 1
+}
+
+# stop_bg [SIGNAL]: stop the background ipcsnoop, set RC to its exit status
+stop_bg() {
+	kill "-${1:-INT}" "$BG_PID"
+	wait "$BG_PID"
+	RC=$?
+}

@@ -1,0 +1,62 @@
+/* Untrusted bytes made safe: text and JSON escaping, base64. */
+#include "unit.h"
+#include "escape.h"
+
+static void text_controls(void)
+{
+	char out[64];
+
+	escape_text(out, sizeof(out), "a\nb\x1b[31m\\", 9, 0);
+	CHECK_EQ_STR(out, "a\\nb\\x1b[31m\\\\");
+	escape_text(out, sizeof(out), "my comm", 7, 1);
+	CHECK_EQ_STR(out, "my\\x20comm");
+	escape_text(out, sizeof(out), "\xff\x7f", 2, 0);
+	CHECK_EQ_STR(out, "\\xff\\x7f");
+}
+
+static void text_truncates_whole_escapes(void)
+{
+	char out[6];
+
+	escape_text(out, sizeof(out), "ab\x01\x02", 4, 0);
+	CHECK_EQ_STR(out, "ab");      /* "\x01" does not fit after "ab" with the NUL */
+}
+
+static void json_every_byte(void)
+{
+	char in[256], out[256 * 6 + 1];
+
+	for (int i = 0; i < 256; i++)
+		in[i] = (char)i;
+	escape_json(out, sizeof(out), in, sizeof(in));
+	for (char *p = out; *p; p++)
+		CHECK((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f, "raw byte 0x%02x", *p);
+	CHECK(strstr(out, "\\u0000") != NULL, "NUL escaped");
+	CHECK(strstr(out, "\\\"") != NULL, "quote escaped");
+	CHECK(strstr(out, "\\u00ff") != NULL, "0xff escaped");
+}
+
+static void json_quote_cannot_break_out(void)
+{
+	char out[64];
+
+	escape_json(out, sizeof(out), "x\",\"evil\":1", 11);
+	CHECK_EQ_STR(out, "x\\\",\\\"evil\\\":1");
+}
+
+static void base64_vectors(void)
+{
+	char out[32];
+
+	base64_encode(out, sizeof(out), "", 0);
+	CHECK_EQ_STR(out, "");
+	base64_encode(out, sizeof(out), "f", 1);
+	CHECK_EQ_STR(out, "Zg==");
+	base64_encode(out, sizeof(out), "fo", 2);
+	CHECK_EQ_STR(out, "Zm8=");
+	base64_encode(out, sizeof(out), "foobar", 6);
+	CHECK_EQ_STR(out, "Zm9vYmFy");
+}
+
+RUN_TESTS(T(text_controls), T(text_truncates_whole_escapes), T(json_every_byte),
+	  T(json_quote_cannot_break_out), T(base64_vectors))

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Correlation: records in, edges out. Plain C with no BPF in it, so it can be
+ * unit-tested and fuzzed with synthetic record streams. Each IPC kind has its
+ * own model (signal_model.c, ...); this module checks records and routes them.
+ */
+#ifndef IPCSNOOP_CORRELATOR_H
+#define IPCSNOOP_CORRELATOR_H
+
+#include <stddef.h>
+#include <linux/types.h>
+#include "edge.h"
+#include "model.h"
+#include "proc_cache.h"
+
+typedef void (*edge_fn)(void *ctx, const struct edge *e);
+
+struct corr_stats {
+	__u64 records;
+	__u64 malformed;                 /* wrong size or unknown type: dropped */
+	__u64 gave_up[IPC_KIND_COUNT];   /* pairings the correlator could not make */
+	__u64 evicted[IPC_KIND_COUNT];   /* entries dropped because a table was full */
+	__u64 edges[IPC_KIND_COUNT];
+};
+
+struct correlator {
+	edge_fn emit;
+	void *emit_ctx;
+	struct proc_cache procs;
+	struct corr_stats stats;
+	__u64 hold_ns;                   /* how long an unmatched record may wait */
+	__u64 last_ts_ns;                /* newest record time seen */
+	void *models[MODEL_COUNT];      /* state of all_models[i] */
+};
+
+int correlator_init(struct correlator *c, edge_fn emit, void *emit_ctx);
+void correlator_free(struct correlator *c);
+/* One record from the ring buffer; returns 0, or -1 if it was malformed. */
+int correlator_record(struct correlator *c, const void *data, size_t len);
+/* Give up on records held longer than hold_ns before now_ns. */
+void correlator_tick(struct correlator *c, __u64 now_ns);
+/* End of the run: everything still held is emitted or counted. */
+void correlator_flush(struct correlator *c);
+
+/* Kinds some model implements (for -t). */
+__u32 correlator_kinds_implemented(void);
+
+/* For the models and tests */
+void *correlator_model(struct correlator *c, const struct model_ops *ops);
+void correlator_emit(struct correlator *c, const struct edge *e);
+/* Fill an endpoint from a pid, using the process cache for comm/tid. */
+void correlator_endpoint(struct correlator *c, struct endpoint *ep, __u32 tgid, __u32 tid);
+
+#endif

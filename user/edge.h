@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * An edge: SRC process -> DST process over one IPC object. The correlators
+ * build edges from records; the output sinks print them. Kind-specific facts
+ * travel as attributes, so a sink needs no knowledge of any IPC kind.
+ */
+#ifndef IPCSNOOP_EDGE_H
+#define IPCSNOOP_EDGE_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include "ipcsnoop.h"
+
+#define EDGE_OBJECT_LEN 160
+#define EDGE_DETAIL_LEN 192
+#define EDGE_ATTR_MAX 10
+#define EDGE_ATTR_STR_LEN 96
+
+struct endpoint {
+	__u32 pid;                     /* tgid as the host sees it; 0 = kernel / unknown */
+	__u32 tid;
+	char comm[IPCSNOOP_COMM_LEN + 1];
+	bool known;                    /* false: the other end could not be determined */
+};
+
+enum attr_type { ATTR_INT, ATTR_STR, ATTR_BOOL, ATTR_BYTES };
+
+struct edge_attr {
+	const char *key;               /* a string literal */
+	enum attr_type type;
+	long long num;
+	char str[EDGE_ATTR_STR_LEN];   /* ATTR_STR: raw bytes, escaped by the sink */
+	unsigned len;                  /* ATTR_STR/ATTR_BYTES length */
+};
+
+struct edge {
+	enum ipc_kind kind;
+	__u64 ts_ns;                   /* CLOCK_MONOTONIC */
+	struct endpoint src, dst;
+	char object[EDGE_OBJECT_LEN];  /* raw bytes; may hold anything a path holds */
+	bool has_bytes;
+	__u64 bytes;
+	__u64 count;                   /* events this edge stands for (1 per event line) */
+	bool inferred;                 /* false: paired exactly */
+	char detail[EDGE_DETAIL_LEN];  /* short human text for the text sink (escaped there) */
+	int nattrs;
+	struct edge_attr attrs[EDGE_ATTR_MAX];
+	const unsigned char *data;     /* captured payload (-x), or NULL */
+	unsigned data_len;
+};
+
+void edge_init(struct edge *e, enum ipc_kind kind, __u64 ts_ns);
+void endpoint_set(struct endpoint *ep, __u32 pid, __u32 tid, const char *comm);
+void edge_attr_int(struct edge *e, const char *key, long long v);
+void edge_attr_bool(struct edge *e, const char *key, bool v);
+void edge_attr_str(struct edge *e, const char *key, const char *s);
+void edge_set_object(struct edge *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void edge_set_detail(struct edge *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+const char *ipc_kind_name(enum ipc_kind kind);
+
+#endif

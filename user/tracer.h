@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The kernel side as an opaque module: tracer__open/load/attach, poll, free. */
+#ifndef IPCSNOOP_TRACER_H
+#define IPCSNOOP_TRACER_H
+
+#include <stddef.h>
+#include <linux/types.h>
+#include "options.h"
+
+struct tracer;
+
+typedef int (*record_fn)(void *ctx, void *data, size_t len);
+
+/* Checks privileges and BTF, opens, configures, loads and attaches. NULL on error (printed). */
+struct tracer *tracer__new(const struct env *env, record_fn on_record, void *ctx);
+/* Select a process (and, in COMMAND mode, its future descendants). */
+int tracer__trace_pid(struct tracer *t, __u32 pid);
+/* Wait up to timeout_ms for records; returns records handled or -errno. */
+int tracer__poll(struct tracer *t, int timeout_ms);
+/* Hand over everything already in the ring buffer. */
+int tracer__drain(struct tracer *t);
+/* Records the kernel could not put in the ring buffer, per kind. */
+void tracer__drops(struct tracer *t, __u64 drops[IPC_KIND_COUNT]);
+void tracer__free(struct tracer *t);
+
+/* Preflight, also used before a COMMAND is started: 0 or -1 (printed). */
+int tracer_check_privileges(void);
+
+#endif

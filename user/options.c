@@ -30,6 +30,8 @@ static const char usage[] =
 "  -j, --json           print JSON lines instead of text\n"
 "  -o, --output=FILE    write edges to FILE (created mode 0600) instead of stdout\n"
 "  -T, --relative-time  print seconds since start instead of wall-clock time\n"
+"  -x, --data=N         capture the first N bytes (at most %d) of each transfer:\n"
+"                       escaped text in text output, base64 in JSON (default 0)\n"
 "      --ringbuf=BYTES  kernel ring buffer size, a power of two (default 4194304)\n"
 "  -v, --verbose        print libbpf's log and what was chosen, on stderr\n"
 "  -h, --help           print this help and exit\n"
@@ -154,6 +156,7 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "relative-time", no_argument, NULL, 'T' },
+	{ "data", required_argument, NULL, 'x' },
 	{ "ringbuf", required_argument, NULL, OPT_RINGBUF },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -173,7 +176,7 @@ int parse_options(struct env *env, int argc, char **argv)
 	kinds_list(list, sizeof(list));
 	opterr = 0;     /* our own one-line messages */
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+:p:c:t:jo:Tvh", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:p:c:t:jo:Tx:vh", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			if (add_pid(env, optarg))
@@ -227,8 +230,17 @@ int parse_options(struct env *env, int argc, char **argv)
 		case 'v':
 			env->verbose = true;
 			break;
+		case 'x':
+			if (env->data_bytes) {
+				p_err("-x given twice");
+				return -1;
+			}
+			if (parse_number("-x", optarg, 1, IPCSNOOP_DATA_MAX, &v))
+				return -1;
+			env->data_bytes = (__u32)v;
+			break;
 		case 'h':
-			printf(usage, list);
+			printf(usage, list, IPCSNOOP_DATA_MAX);
 			return 1;
 		case ':':
 			p_err("option '%s' needs an argument (see ipcsnoop -h)", argv[optind - 1]);

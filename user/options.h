@@ -26,6 +26,7 @@ struct env {
 	bool verbose;
 	bool relative_time;
 	__u32 ringbuf_bytes;
+	__u32 data_bytes;         /* -x N: payload bytes to capture per transfer (0: none) */
 	char **command;           /* argv of COMMAND, or NULL */
 };
 

@@ -82,6 +82,7 @@ static void configure(struct ipcsnoop_bpf *skel, const struct env *env)
 	skel->rodata->self_tgid = getpid();
 	skel->rodata->filter_active = env->npids || env->comm_set || env->command;
 	skel->rodata->follow_children = env->command != NULL;
+	skel->rodata->data_max = env->data_bytes;
 	if (env->comm_set) {
 		skel->rodata->filter_comm_set = true;
 		memcpy((char *)skel->rodata->filter_comm, env->comm, IPCSNOOP_COMM_LEN);

@@ -90,6 +90,25 @@ static __always_inline void count_drop(enum ipc_kind kind)
 		*n += 1;
 }
 
+/* The task's process id as seen inside its own pid namespace. */
+static __always_inline __u32 task_ns_tgid(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, group_leader, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid up = {};
+
+	if (level == 0)
+		return BPF_CORE_READ(task, tgid);
+	bpf_probe_read_kernel(&up, sizeof(up), &pid->numbers[level & 31]);
+	return up.nr;
+}
+
+/* cgroup v2 id of a task other than current (current: bpf_get_current_cgroup_id) */
+static __always_inline __u64 task_cgroup_id(struct task_struct *task)
+{
+	return BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+}
+
 static __always_inline void fill_header(struct rec_header *h, __u16 type, __u16 size)
 {
 	__u64 id = bpf_get_current_pid_tgid();
@@ -101,6 +120,9 @@ static __always_inline void fill_header(struct rec_header *h, __u16 type, __u16 
 	h->tgid = id >> 32;
 	h->tid = (__u32)id;
 	bpf_get_current_comm(&h->comm, sizeof(h->comm));
+	h->ns_tgid = task_ns_tgid(bpf_get_current_task_btf());
+	h->pad = 0;
+	h->cgroup_id = bpf_get_current_cgroup_id();
 }
 
 /* Reserve a record of type T in the ring buffer and fill its header. */

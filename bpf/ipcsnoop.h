@@ -53,6 +53,9 @@ struct rec_header {
 	__u32 tgid;       /* current process (host pid namespace) */
 	__u32 tid;
 	char comm[IPCSNOOP_COMM_LEN];
+	__u32 ns_tgid;    /* the process's pid in its own pid namespace */
+	__u32 pad;
+	__u64 cgroup_id;  /* cgroup v2 id (inode of its directory) */
 };
 
 struct rec_proc_fork {
@@ -85,8 +88,9 @@ struct rec_signal_generate {
 	__u32 sender_is_kthread;
 	__u32 target_tgid;
 	__u32 target_tid;
-	__u32 pad;
+	__u32 target_ns_tgid;
 	char target_comm[IPCSNOOP_COMM_LEN];
+	__u64 target_cgroup_id;
 };
 
 /* signal_deliver: current is the receiver, about to act on the signal. */

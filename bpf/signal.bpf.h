@@ -50,7 +50,8 @@ int BPF_PROG(signal_generate, int sig, struct kernel_siginfo *info,
 	r->sender_is_kthread = (cur->flags & 0x00200000) != 0;
 	r->target_tgid = target_tgid;
 	r->target_tid = task->pid;
-	r->pad = 0;
+	r->target_ns_tgid = task_ns_tgid(task);
+	r->target_cgroup_id = task_cgroup_id(task);
 	BPF_CORE_READ_STR_INTO(&r->target_comm, task, comm);
 	bpf_ringbuf_submit(r, 0);
 	return 0;

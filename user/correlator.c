@@ -41,11 +41,29 @@ void *correlator_model(struct correlator *c, const struct model_ops *ops)
 	return NULL;
 }
 
+/* Processes in another pid namespace (containers) also get their own pid and cgroup. */
+static void add_namespace(struct correlator *c, struct endpoint *ep)
+{
+	const struct proc_entry *pe;
+
+	if (!ep->known || !ep->pid || ep->ns_pid)
+		return;
+	pe = proc_cache_lookup(&c->procs, ep->pid);
+	if (pe && pe->ns_tgid && pe->ns_tgid != ep->pid) {
+		ep->ns_pid = pe->ns_tgid;
+		ep->cgroup_id = pe->cgroup_id;
+	}
+}
+
 void correlator_emit(struct correlator *c, const struct edge *e)
 {
+	struct edge full = *e;
+
+	add_namespace(c, &full.src);
+	add_namespace(c, &full.dst);
 	if ((unsigned)e->kind < IPC_KIND_COUNT)
 		c->stats.edges[e->kind]++;
-	c->emit(c->emit_ctx, e);
+	c->emit(c->emit_ctx, &full);
 }
 
 void correlator_endpoint(struct correlator *c, struct endpoint *ep, __u32 tgid, __u32 tid)
@@ -118,6 +136,7 @@ int correlator_record(struct correlator *c, const void *data, size_t len)
 			continue;
 		/* every record names its process: keep the name for edges that outlive it */
 		proc_cache_update(&c->procs, h->tgid, h->tid, h->comm, h->ts_ns);
+		proc_cache_set_ns(&c->procs, h->tgid, h->ns_tgid, h->cgroup_id);
 		if (ops->record(c->models[i], h, len))
 			goto malformed;
 		return 0;

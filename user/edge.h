@@ -21,6 +21,8 @@ struct endpoint {
 	__u32 tid;
 	char comm[IPCSNOOP_COMM_LEN + 1];
 	bool known;                    /* false: the other end could not be determined */
+	__u32 ns_pid;                  /* pid inside its own pid namespace, when that differs */
+	__u64 cgroup_id;               /* its cgroup v2 id, when ns_pid is set */
 };
 
 enum attr_type { ATTR_INT, ATTR_STR, ATTR_BOOL, ATTR_BYTES };

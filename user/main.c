@@ -10,10 +10,12 @@
 #include <unistd.h>
 #include "command.h"
 #include "correlator.h"
+#include "dot.h"
 #include "log.h"
 #include "options.h"
 #include "output.h"
 #include "signal_model.h"
+#include "summary.h"
 #include "tracer.h"
 
 #define POLL_MS 100
@@ -40,6 +42,9 @@ struct run {
 	struct tracer *tracer;
 	struct command cmd;
 	bool have_cmd;
+	struct summary total;       /* the whole run, printed at exit */
+	struct summary interval;    /* -i: since the last table */
+	__u64 interval_start_ns;
 };
 
 static void on_edge(void *ctx, const struct edge *e)
@@ -47,6 +52,9 @@ static void on_edge(void *ctx, const struct edge *e)
 	struct run *r = ctx;
 
 	output_edge(&r->out, e);
+	summary_add(&r->total, e);
+	if (r->env.interval_s)
+		summary_add(&r->interval, e);
 }
 
 static int on_record(void *ctx, void *data, size_t len)
@@ -88,27 +96,49 @@ static FILE *open_output(const char *path)
 	return f;
 }
 
-static void report_losses(struct run *r)
+static void loss_counts(struct run *r, struct loss_counts *l)
 {
-	__u64 drops[IPC_KIND_COUNT];
+	tracer__drops(r->tracer, l->dropped);
+	memcpy(l->gave_up, r->corr.stats.gave_up, sizeof(l->gave_up));
+	memcpy(l->evicted, r->corr.stats.evicted, sizeof(l->evicted));
+	l->malformed = r->corr.stats.malformed;
+}
 
-	tracer__drops(r->tracer, drops);
+/* At exit: what was lost goes to stderr too, where a user watching the terminal sees it. */
+static void report_losses(struct run *r, const struct loss_counts *l)
+{
 	for (int k = 0; k < IPC_KIND_COUNT; k++) {
-		if (drops[k])
+		if (l->dropped[k])
 			p_warn("lost %llu %s records: ring buffer full (try a larger --ringbuf)",
-			       (unsigned long long)drops[k], ipc_kind_name(k));
-		if (r->corr.stats.gave_up[k])
+			       (unsigned long long)l->dropped[k], ipc_kind_name(k));
+		if (l->gave_up[k])
 			p_warn("%llu %s records could not be paired",
-			       (unsigned long long)r->corr.stats.gave_up[k], ipc_kind_name(k));
-		if (r->corr.stats.evicted[k])
+			       (unsigned long long)l->gave_up[k], ipc_kind_name(k));
+		if (l->evicted[k])
 			p_warn("%llu %s entries evicted from a full table",
-			       (unsigned long long)r->corr.stats.evicted[k], ipc_kind_name(k));
+			       (unsigned long long)l->evicted[k], ipc_kind_name(k));
 	}
-	if (r->corr.stats.malformed)
-		p_warn("%llu malformed records dropped", (unsigned long long)r->corr.stats.malformed);
+	if (l->malformed)
+		p_warn("%llu malformed records dropped", (unsigned long long)l->malformed);
+	if (r->total.folded)
+		p_warn("summary full: %llu edges folded into its (other) row",
+		       (unsigned long long)r->total.folded);
 	p_debug("%llu records, %llu signal deliveries without a traced generation",
 		(unsigned long long)r->corr.stats.records,
-		(unsigned long long)signal_model_unmatched_deliveries(correlator_model(&r->corr, &signal_model_ops)));
+		(unsigned long long)signal_model_unmatched_deliveries(
+			correlator_model(&r->corr, &signal_model_ops)));
+}
+
+static void interval_summary(struct run *r, __u64 now)
+{
+	struct loss_counts l;
+
+	if (!r->env.interval_s || now < r->interval_start_ns + r->env.interval_s * 1000000000ull)
+		return;
+	loss_counts(r, &l);
+	summary_print(&r->interval, &r->out, "interval", (now - r->interval_start_ns) / 1e9, &l);
+	summary_reset(&r->interval);
+	r->interval_start_ns = now;
 }
 
 /* Poll until a stop signal, the command's exit, or a dead output. */
@@ -122,6 +152,7 @@ static void trace_loop(struct run *r)
 			break;
 		}
 		correlator_tick(&r->corr, mono_ns());
+		interval_summary(r, mono_ns());
 		output_flush(&r->out);
 		if (r->have_cmd && command_poll(&r->cmd))
 			break;
@@ -134,6 +165,7 @@ static void trace_loop(struct run *r)
 int main(int argc, char **argv)
 {
 	static struct run r;
+	struct loss_counts loss;
 	FILE *out;
 	int ret, code = EXIT_OK;
 
@@ -147,7 +179,10 @@ int main(int argc, char **argv)
 	if (!out)
 		return EXIT_USAGE;
 	output_init(&r.out, out, r.env.json, r.env.relative_time);
-	if (correlator_init(&r.corr, on_edge, &r)) {
+	r.out.quiet_events = r.env.summary_only;
+	r.interval_start_ns = r.out.start_ns;
+	if (summary_init(&r.total) || summary_init(&r.interval) ||
+	    correlator_init(&r.corr, on_edge, &r)) {
 		p_err("out of memory");
 		return EXIT_RUNTIME;
 	}
@@ -176,7 +211,15 @@ int main(int argc, char **argv)
 		else
 			code = 128 + (stop_signal ? stop_signal : SIGPIPE);
 	}
-	report_losses(&r);
+	loss_counts(&r, &loss);
+	if (r.env.interval_s)      /* the last, partial interval */
+		summary_print(&r.interval, &r.out, "interval",
+			      (mono_ns() - r.interval_start_ns) / 1e9, &loss);
+	summary_print(&r.total, &r.out, "total", (mono_ns() - r.out.start_ns) / 1e9, &loss);
+	output_flush(&r.out);
+	report_losses(&r, &loss);
+	if (r.env.dot_path && dot_write(r.env.dot_path, &r.total))
+		code = code ? code : EXIT_RUNTIME;
 	tracer__free(r.tracer);
 	correlator_free(&r.corr);
 	if (out != stdout && fclose(out)) {

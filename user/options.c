@@ -29,6 +29,9 @@ static const char usage[] =
 "  -t, --kinds=LIST     comma list of kinds: %s (default: all)\n"
 "  -j, --json           print JSON lines instead of text\n"
 "  -o, --output=FILE    write edges to FILE (created mode 0600) instead of stdout\n"
+"  -s, --summary        print only the summary table (at exit, and with -i)\n"
+"  -i, --interval=N     also print a summary of the last N seconds every N seconds\n"
+"      --dot=FILE       write a Graphviz graph of who talked to whom at exit\n"
 "  -T, --relative-time  print seconds since start instead of wall-clock time\n"
 "  -x, --data=N         capture the first N bytes (at most %d) of each transfer:\n"
 "                       escaped text in text output, base64 in JSON (default 0)\n"
@@ -41,6 +44,8 @@ static const char usage[] =
 "  ipcsnoop -- make test           # what make and its children say to each other\n"
 "  ipcsnoop -t signal -p 1234      # who signals pid 1234, and whom it signals\n"
 "  ipcsnoop -j -o edges.json -c nginx\n"
+"  ipcsnoop -s -i 5                # a table of the busiest pairs every 5 seconds\n"
+"  ipcsnoop --dot g.dot -- ./demo && dot -Tsvg g.dot >g.svg\n"
 "\n"
 "Exit status: COMMAND's status (127 if it could not be started, 128+N if killed by\n"
 "signal N); otherwise 0, 1 on a runtime error, 2 on a usage error.\n";
@@ -147,7 +152,7 @@ static int add_pid(struct env *env, const char *arg)
 	return 0;
 }
 
-enum { OPT_RINGBUF = 1000 };
+enum { OPT_RINGBUF = 1000, OPT_DOT };
 
 static const struct option long_opts[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -156,6 +161,9 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "relative-time", no_argument, NULL, 'T' },
+	{ "summary", no_argument, NULL, 's' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "dot", required_argument, NULL, OPT_DOT },
 	{ "data", required_argument, NULL, 'x' },
 	{ "ringbuf", required_argument, NULL, OPT_RINGBUF },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -176,7 +184,7 @@ int parse_options(struct env *env, int argc, char **argv)
 	kinds_list(list, sizeof(list));
 	opterr = 0;     /* our own one-line messages */
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+:p:c:t:jo:Tx:vh", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:p:c:t:jo:sTi:x:vh", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			if (add_pid(env, optarg))
@@ -217,6 +225,29 @@ int parse_options(struct env *env, int argc, char **argv)
 			break;
 		case 'T':
 			env->relative_time = true;
+			break;
+		case 's':
+			env->summary_only = true;
+			break;
+		case 'i':
+			if (env->interval_s) {
+				p_err("-i given twice");
+				return -1;
+			}
+			if (parse_number("-i", optarg, 1, 86400, &v))
+				return -1;
+			env->interval_s = (__u32)v;
+			break;
+		case OPT_DOT:
+			if (env->dot_path) {
+				p_err("--dot given twice");
+				return -1;
+			}
+			if (!*optarg) {
+				p_err("--dot needs a file name");
+				return -1;
+			}
+			env->dot_path = optarg;
 			break;
 		case OPT_RINGBUF:
 			if (parse_number("--ringbuf", optarg, MIN_RINGBUF, MAX_RINGBUF, &v))

@@ -26,6 +26,9 @@ struct env {
 	bool verbose;
 	bool relative_time;
 	__u32 ringbuf_bytes;
+	bool summary_only;        /* -s: no per-event lines */
+	__u32 interval_s;         /* -i N: a summary of the last N seconds every N seconds */
+	const char *dot_path;     /* --dot FILE */
 	__u32 data_bytes;         /* -x N: payload bytes to capture per transfer (0: none) */
 	char **command;           /* argv of COMMAND, or NULL */
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <string.h>
 #include <time.h>
+#include "cgroup_path.h"
 #include "escape.h"
 #include "output.h"
 
@@ -71,6 +72,15 @@ void json_put_endpoint(FILE *f, const struct endpoint *ep)
 	json_put_string(f, ep->comm, strnlen(ep->comm, sizeof(ep->comm)));
 	if (!ep->known)
 		fputs(",\"known\":false", f);
+	if (ep->ns_pid) {
+		const char *cg = cgroup_path(ep->cgroup_id);
+
+		fprintf(f, ",\"ns_pid\":%u", ep->ns_pid);
+		if (cg) {
+			fputs(",\"cgroup\":", f);
+			json_put_string(f, cg, strlen(cg));
+		}
+	}
 	fputc('}', f);
 }
 
@@ -86,13 +96,16 @@ void text_endpoint(const struct endpoint *ep, char *pid, size_t pcap, char *comm
 		snprintf(comm, ccap, "[kernel]");
 		return;
 	}
-	snprintf(pid, pcap, "%u", ep->pid);
+	if (ep->ns_pid)     /* in another pid namespace: host pid(pid inside) */
+		snprintf(pid, pcap, "%u(%u)", ep->pid, ep->ns_pid);
+	else
+		snprintf(pid, pcap, "%u", ep->pid);
 	escape_text(comm, ccap, ep->comm, strnlen(ep->comm, sizeof(ep->comm)), 1);
 }
 
 static void print_text(struct output *o, const struct edge *e)
 {
-	char tbuf[32], spid[16], dpid[16], scomm[80], dcomm[80];
+	char tbuf[32], spid[32], dpid[32], scomm[80], dcomm[80];
 	char obj[4 * EDGE_OBJECT_LEN + 1], detail[4 * EDGE_DETAIL_LEN + 1];
 	FILE *f = o->out;
 

@@ -41,12 +41,26 @@ void proc_cache_update(struct proc_cache *pc, __u32 tgid, __u32 tid, const char 
 		if (!victim || e->last_seen_ns < victim->last_seen_ns)
 			victim = e;      /* oldest of the probe window */
 	}
-	if (victim->tgid && victim->tgid != tgid)
-		pc->evictions++;
+	if (victim->tgid != tgid) {
+		if (victim->tgid)
+			pc->evictions++;
+		victim->ns_tgid = 0;
+		victim->cgroup_id = 0;
+	}
 	victim->tgid = tgid;
 	victim->tid = tid;
 	victim->last_seen_ns = ts_ns;
 	memcpy(victim->comm, comm, IPCSNOOP_COMM_LEN);
+}
+
+void proc_cache_set_ns(struct proc_cache *pc, __u32 tgid, __u32 ns_tgid, __u64 cgroup_id)
+{
+	struct proc_entry *e = (struct proc_entry *)proc_cache_lookup(pc, tgid);
+
+	if (e) {
+		e->ns_tgid = ns_tgid;
+		e->cgroup_id = cgroup_id;
+	}
 }
 
 const struct proc_entry *proc_cache_lookup(struct proc_cache *pc, __u32 tgid)

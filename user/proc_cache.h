@@ -15,6 +15,8 @@ struct proc_entry {
 	__u32 tid;                     /* a thread seen last (for edges that know only the process) */
 	__u64 last_seen_ns;
 	char comm[IPCSNOOP_COMM_LEN];
+	__u32 ns_tgid;                 /* pid in its own pid namespace (0: not known) */
+	__u64 cgroup_id;
 };
 
 struct proc_cache {
@@ -25,6 +27,8 @@ struct proc_cache {
 int proc_cache_init(struct proc_cache *pc);
 void proc_cache_free(struct proc_cache *pc);
 void proc_cache_update(struct proc_cache *pc, __u32 tgid, __u32 tid, const char *comm, __u64 ts_ns);
+/* Where the process lives: its pid inside its pid namespace, its cgroup v2 id. */
+void proc_cache_set_ns(struct proc_cache *pc, __u32 tgid, __u32 ns_tgid, __u64 cgroup_id);
 /* NULL if unknown; then /proc is tried when the process still lives. */
 const struct proc_entry *proc_cache_lookup(struct proc_cache *pc, __u32 tgid);
 /* Fill comm for tgid from the cache or /proc; false if neither knows it. */

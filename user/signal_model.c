@@ -104,6 +104,8 @@ void signal_model_generate(struct signal_model *m, const struct rec_signal_gener
 {
 	struct pending_signal *p;
 
+	proc_cache_update(&m->c->procs, r->target_tgid, r->target_tid, r->target_comm, r->hdr.ts_ns);
+	proc_cache_set_ns(&m->c->procs, r->target_tgid, r->target_ns_tgid, r->target_cgroup_id);
 	if (r->result != RESULT_DELIVERED) {
 		/* the kernel did not queue it: nothing will be delivered */
 		emit(m, r, r->result == 1 ? "ignore" : "none");

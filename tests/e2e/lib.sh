@@ -44,9 +44,14 @@ pid_of() {
 	awk -v r="$2" '$1 == r { print $2; exit }' "$TMP/$1.out"
 }
 
-# count NAME 'jq condition': how many edges satisfy it
+# count NAME 'jq condition': how many edges (type "edge" lines) satisfy it
 count() {
-	jq -c "select($2)" "$TMP/$1.json" | wc -l
+	jq -c "select(.type == \"edge\" and ($2))" "$TMP/$1.json" | wc -l
+}
+
+# jq_sum NAME 'jq filter producing numbers': their sum over all lines (0 if none)
+jq_sum() {
+	jq -s "[.[] | $2] | add // 0" "$TMP/$1.json"
 }
 
 # expect_eq DESCRIPTION ACTUAL EXPECTED

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* --dot FILE: a Graphviz graph of who talked to whom, from the summary. */
+#ifndef IPCSNOOP_DOT_H
+#define IPCSNOOP_DOT_H
+
+#include "summary.h"
+
+/* Returns 0, or -1 after printing an error. */
+int dot_write(const char *path, const struct summary *s);
+
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Edges aggregated by (source process, destination process, kind, object):
+ * count, bytes, first and last seen. A bounded table: keys beyond its
+ * capacity are folded into one "(other)" row and counted, never dropped.
+ */
+#ifndef IPCSNOOP_SUMMARY_H
+#define IPCSNOOP_SUMMARY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "edge.h"
+
+#define SUMMARY_MAX_ROWS 16384
+
+struct summary_row {
+	enum ipc_kind kind;
+	struct endpoint src, dst;
+	char object[EDGE_OBJECT_LEN];
+	__u64 count, bytes;
+	bool has_bytes;
+	__u64 first_ns, last_ns;
+};
+
+struct summary {
+	struct summary_row *rows;
+	unsigned nrows;
+	unsigned *slots;              /* open addressing: row index + 1, 0 = empty */
+	struct summary_row other;     /* keys that did not fit */
+	__u64 folded;                 /* edges folded into "other" */
+};
+
+/* What was lost, per kind, for the footer */
+struct loss_counts {
+	__u64 dropped[IPC_KIND_COUNT];   /* ring buffer full in the kernel */
+	__u64 gave_up[IPC_KIND_COUNT];   /* pairings the correlator gave up on */
+	__u64 evicted[IPC_KIND_COUNT];   /* table entries evicted when full */
+	__u64 malformed;
+};
+
+int summary_init(struct summary *s);
+void summary_free(struct summary *s);
+void summary_reset(struct summary *s);
+void summary_add(struct summary *s, const struct edge *e);
+/* Rows sorted by bytes, then count (descending); *n set; caller frees. */
+struct summary_row **summary_sorted(const struct summary *s, unsigned *n);
+
+struct output;
+/* Print the table (text or JSON per the output) with a loss footer. */
+void summary_print(const struct summary *s, struct output *o, const char *scope,
+		   double seconds, const struct loss_counts *loss);
+
+#endif

@@ -10,6 +10,8 @@ const volatile bool filter_comm_set = false;
 const volatile char filter_comm[IPCSNOOP_COMM_LEN] = {};
 const volatile bool follow_children = false;  /* COMMAND mode: descendants join */
 const volatile __u32 data_max = 0;            /* payload bytes to capture (-x) */
+const volatile bool summary_only = false;     /* -s: kinds that can, aggregate in the kernel */
+const volatile __u64 wakeup_bytes = 1 << 20;  /* wake user space once this much is queued */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -123,6 +125,18 @@ static __always_inline void fill_header(struct rec_header *h, __u16 type, __u16 
 	h->ns_tgid = task_ns_tgid(bpf_get_current_task_btf());
 	h->pad = 0;
 	h->cgroup_id = bpf_get_current_cgroup_id();
+}
+
+/*
+ * Submit without waking the reader unless enough has piled up: user space
+ * polls with a short timeout anyway, and a wakeup per record would cost more
+ * than the record itself on a busy machine.
+ */
+static __always_inline void record_submit(void *r)
+{
+	__u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	bpf_ringbuf_submit(r, queued >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
 /* Reserve a record of type T in the ring buffer and fill its header. */

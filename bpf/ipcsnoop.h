@@ -102,6 +102,31 @@ struct rec_signal_deliver {
 	__u64 sa_flags;
 };
 
+/* -s: signals aggregated in the kernel (map sig_agg), read by user space at summary time */
+struct sig_agg_key {
+	__u32 src_tgid;
+	__u32 dst_tgid;
+	__s32 signo;
+	__s32 si_code;
+	__s64 syscall_nr;
+	__u32 sender_is_kthread;
+	__s32 result;
+	__s32 group;
+	__u32 pad;
+};
+
+struct sig_agg_val {
+	__u64 count;
+	__u64 first_ns;
+	__u64 last_ns;
+	__u32 src_tid;
+	__u32 dst_tid;
+	char src_comm[IPCSNOOP_COMM_LEN];
+	char dst_comm[IPCSNOOP_COMM_LEN];
+};
+
+#define SIG_AGG_MAX 16384
+
 /* ---- pipes and FIFOs: records of types REC_PIPE_FIRST..REC_PIPE_LAST ---- */
 
 

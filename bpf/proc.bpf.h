@@ -20,7 +20,7 @@ int BPF_PROG(proc_fork, struct task_struct *parent, struct task_struct *child)
 	r->child_tgid = ctgid;
 	r->child_tid = child->pid;
 	BPF_CORE_READ_STR_INTO(&r->child_comm, child, comm);
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }
 
@@ -36,7 +36,7 @@ int BPF_PROG(proc_exec, struct task_struct *task, pid_t old_pid)
 	if (!r)
 		return 0;
 	r->old_tid = old_pid;
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }
 
@@ -57,7 +57,7 @@ int BPF_PROG(proc_exit, struct task_struct *task)
 	if (r) {
 		r->group_dead = group_dead;
 		r->exit_code = task->exit_code;
-		bpf_ringbuf_submit(r, 0);
+		record_submit(r);
 	}
 	return 0;
 }

@@ -27,6 +27,51 @@ static __always_inline __s64 current_syscall_nr(struct task_struct *cur)
 	return BPF_CORE_READ(regs, orig_ax);
 }
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SIG_AGG_MAX);
+	__type(key, struct sig_agg_key);
+	__type(value, struct sig_agg_val);
+} sig_agg SEC(".maps");
+
+/* -s: count the signal in the kernel instead of streaming a record. */
+static __always_inline void signal_aggregate(struct task_struct *cur, struct task_struct *task,
+					     int sig, struct kernel_siginfo *info, int group,
+					     int result)
+{
+	struct sig_agg_key key = {
+		.src_tgid = cur->tgid,
+		.dst_tgid = task->tgid,
+		.signo = sig,
+		.si_code = siginfo_code(info),
+		.syscall_nr = current_syscall_nr(cur),
+		.sender_is_kthread = (cur->flags & 0x00200000) != 0,
+		.result = result,
+		.group = group,
+	};
+	__u64 now = bpf_ktime_get_ns();
+	struct sig_agg_val *v = bpf_map_lookup_elem(&sig_agg, &key);
+
+	if (!v) {
+		struct sig_agg_val init = { .first_ns = now };
+
+		init.src_tid = cur->pid;
+		init.dst_tid = task->pid;
+		bpf_get_current_comm(&init.src_comm, sizeof(init.src_comm));
+		BPF_CORE_READ_STR_INTO(&init.dst_comm, task, comm);
+		if (bpf_map_update_elem(&sig_agg, &key, &init, BPF_NOEXIST) &&
+		    !bpf_map_lookup_elem(&sig_agg, &key)) {
+			count_drop(IPC_SIGNAL);     /* table full: counted as lost */
+			return;
+		}
+		v = bpf_map_lookup_elem(&sig_agg, &key);
+		if (!v)
+			return;
+	}
+	__sync_fetch_and_add(&v->count, 1);
+	v->last_ns = now;
+}
+
 SEC("tp_btf/signal_generate")
 int BPF_PROG(signal_generate, int sig, struct kernel_siginfo *info,
 	     struct task_struct *task, int group, int result)
@@ -39,6 +84,10 @@ int BPF_PROG(signal_generate, int sig, struct kernel_siginfo *info,
 		return 0;
 	if (!current_selected(tgid) && !task_selected(task))
 		return 0;
+	if (summary_only) {
+		signal_aggregate(cur, task, sig, info, group, result);
+		return 0;
+	}
 	r = RECORD_RESERVE(struct rec_signal_generate, REC_SIGNAL_GENERATE, IPC_SIGNAL);
 	if (!r)
 		return 0;
@@ -53,7 +102,7 @@ int BPF_PROG(signal_generate, int sig, struct kernel_siginfo *info,
 	r->target_ns_tgid = task_ns_tgid(task);
 	r->target_cgroup_id = task_cgroup_id(task);
 	BPF_CORE_READ_STR_INTO(&r->target_comm, task, comm);
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }
 
@@ -69,7 +118,7 @@ int BPF_PROG(signal_deliver, int sig, struct kernel_siginfo *info, struct k_siga
 	 * this receiver is outside the filter. Deliveries are rare; user space
 	 * drops those that match no kept generation.
 	 */
-	if (tgid == self_tgid)
+	if (tgid == self_tgid || summary_only)
 		return 0;
 	r = RECORD_RESERVE(struct rec_signal_deliver, REC_SIGNAL_DELIVER, IPC_SIGNAL);
 	if (!r)
@@ -78,6 +127,6 @@ int BPF_PROG(signal_deliver, int sig, struct kernel_siginfo *info, struct k_siga
 	r->si_code = siginfo_code(info);
 	r->handler = (__u64)BPF_CORE_READ(ka, sa.sa_handler);
 	r->sa_flags = BPF_CORE_READ(ka, sa.sa_flags);
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }

@@ -38,6 +38,7 @@ struct edge_attr {
 struct edge {
 	enum ipc_kind kind;
 	__u64 ts_ns;                   /* CLOCK_MONOTONIC */
+	__u64 last_ns;                 /* for an edge standing for count > 1 events: the last; else 0 */
 	struct endpoint src, dst;
 	char object[EDGE_OBJECT_LEN];  /* raw bytes; may hold anything a path holds */
 	bool has_bytes;

@@ -129,12 +129,37 @@ static void report_losses(struct run *r, const struct loss_counts *l)
 			correlator_model(&r->corr, &signal_model_ops)));
 }
 
+static void on_sig_agg(void *ctx, const struct sig_agg_key *k, const struct sig_agg_val *v)
+{
+	struct run *r = ctx;
+	struct rec_signal_generate g = {
+		.hdr = { .type = REC_SIGNAL_GENERATE, .size = sizeof(g), .ts_ns = v->first_ns,
+			 .tgid = k->src_tgid, .tid = v->src_tid },
+		.signo = k->signo, .si_code = k->si_code, .result = k->result, .group = k->group,
+		.syscall_nr = k->syscall_nr, .sender_is_kthread = k->sender_is_kthread,
+		.target_tgid = k->dst_tgid, .target_tid = v->dst_tid,
+	};
+
+	memcpy(g.hdr.comm, v->src_comm, sizeof(g.hdr.comm));
+	memcpy(g.target_comm, v->dst_comm, sizeof(g.target_comm));
+	signal_model_aggregated(correlator_model(&r->corr, &signal_model_ops), &g, v->count,
+				v->last_ns);
+}
+
+/* Kinds aggregated in the kernel (-s) join the tables before they are printed. */
+static void collect_kernel_aggregates(struct run *r)
+{
+	if (r->env.summary_only && kind_selected(&r->env, IPC_SIGNAL))
+		tracer__take_signal_agg(r->tracer, on_sig_agg, r);
+}
+
 static void interval_summary(struct run *r, __u64 now)
 {
 	struct loss_counts l;
 
 	if (!r->env.interval_s || now < r->interval_start_ns + r->env.interval_s * 1000000000ull)
 		return;
+	collect_kernel_aggregates(r);
 	loss_counts(r, &l);
 	summary_print(&r->interval, &r->out, "interval", (now - r->interval_start_ns) / 1e9, &l);
 	summary_reset(&r->interval);
@@ -211,6 +236,7 @@ int main(int argc, char **argv)
 		else
 			code = 128 + (stop_signal ? stop_signal : SIGPIPE);
 	}
+	collect_kernel_aggregates(&r);
 	loss_counts(&r, &loss);
 	if (r.env.interval_s)      /* the last, partial interval */
 		summary_print(&r.interval, &r.out, "interval",

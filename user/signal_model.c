@@ -54,7 +54,8 @@ __u64 signal_model_unmatched_deliveries(const struct signal_model *m)
 	return m->unmatched_deliveries;
 }
 
-static void emit(struct signal_model *m, const struct rec_signal_generate *g, const char *action)
+static void emit_n(struct signal_model *m, const struct rec_signal_generate *g, const char *action,
+		   __u64 count, __u64 last_ns)
 {
 	const char *origin = signal_origin(g->signo, g->si_code, g->syscall_nr, g->sender_is_kthread);
 	char name[24];
@@ -77,7 +78,21 @@ static void emit(struct signal_model *m, const struct rec_signal_generate *g, co
 	edge_attr_str(&e, "action", action);
 	edge_set_detail(&e, "from=%s result=%s action=%s", origin,
 			signal_result_name(g->result), action);
+	e.count = count;
+	e.last_ns = last_ns;
 	correlator_emit(m->c, &e);
+}
+
+static void emit(struct signal_model *m, const struct rec_signal_generate *g, const char *action)
+{
+	emit_n(m, g, action, 1, 0);
+}
+
+void signal_model_aggregated(struct signal_model *m, const struct rec_signal_generate *r,
+			     __u64 count, __u64 last_ns)
+{
+	/* counted in the kernel: the receiver's action is not known */
+	emit_n(m, r, "unknown", count, last_ns);
 }
 
 static struct pending_signal *at(struct signal_model *m, unsigned i)

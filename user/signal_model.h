@@ -11,6 +11,9 @@ struct signal_model *signal_model_new(struct correlator *c);
 void signal_model_free(struct signal_model *m);
 void signal_model_generate(struct signal_model *m, const struct rec_signal_generate *r);
 void signal_model_deliver(struct signal_model *m, const struct rec_signal_deliver *r);
+/* -s: COUNT signals like R counted in the kernel, the last at LAST_NS */
+void signal_model_aggregated(struct signal_model *m, const struct rec_signal_generate *r,
+			     __u64 count, __u64 last_ns);
 void signal_model_exit(struct signal_model *m, __u32 tgid, __u64 ts_ns);
 void signal_model_tick(struct signal_model *m, __u64 now_ns);
 void signal_model_flush(struct signal_model *m);

@@ -71,6 +71,8 @@ static void accumulate(struct summary_row *r, const struct edge *e)
 		r->first_ns = e->ts_ns;
 	if (e->ts_ns > r->last_ns)
 		r->last_ns = e->ts_ns;
+	if (e->last_ns > r->last_ns)
+		r->last_ns = e->last_ns;
 	/* the latest name wins (exec renames a process) */
 	r->src = e->src;
 	r->dst = e->dst;

@@ -87,6 +87,8 @@ static void configure(struct ipcsnoop_bpf *skel, const struct env *env)
 		skel->rodata->filter_comm_set = true;
 		memcpy((char *)skel->rodata->filter_comm, env->comm, IPCSNOOP_COMM_LEN);
 	}
+	skel->rodata->summary_only = env->summary_only;
+	skel->rodata->wakeup_bytes = env->ringbuf_bytes / 4;
 	bpf_map__set_max_entries(skel->maps.events, env->ringbuf_bytes);
 	bpf_object__for_each_program(prog, skel->obj) {
 		bool on = program_wanted(env, bpf_program__name(prog));
@@ -171,6 +173,33 @@ void tracer__drops(struct tracer *t, __u64 drops[IPC_KIND_COUNT])
 			drops[k] += vals[c];
 	}
 	free(vals);
+}
+
+int tracer__take_signal_agg(struct tracer *t, sig_agg_fn fn, void *ctx)
+{
+	static struct sig_agg_key keys[SIG_AGG_MAX];
+	struct bpf_map *map = t->skel->maps.sig_agg;
+	struct sig_agg_key *prev = NULL;
+	struct sig_agg_val val;
+	int n = 0;
+
+	/* collect the keys first: deleting while iterating restarts the walk */
+	while (n < SIG_AGG_MAX &&
+	       !bpf_map__get_next_key(map, prev, &keys[n], sizeof(keys[n]))) {
+		prev = &keys[n];
+		n++;
+	}
+	for (int i = 0; i < n; i++) {
+		if (bpf_map__lookup_and_delete_elem(map, &keys[i], sizeof(keys[i]), &val,
+						    sizeof(val), 0)) {
+			/* kernels before 5.14: no lookup-and-delete on hash maps */
+			if (bpf_map__lookup_elem(map, &keys[i], sizeof(keys[i]), &val, sizeof(val), 0))
+				continue;
+			bpf_map__delete_elem(map, &keys[i], sizeof(keys[i]), 0);
+		}
+		fn(ctx, &keys[i], &val);
+	}
+	return n;
 }
 
 void tracer__free(struct tracer *t)

@@ -21,6 +21,9 @@ int tracer__poll(struct tracer *t, int timeout_ms);
 int tracer__drain(struct tracer *t);
 /* Records the kernel could not put in the ring buffer, per kind. */
 void tracer__drops(struct tracer *t, __u64 drops[IPC_KIND_COUNT]);
+/* -s: hand over and clear the signals counted in the kernel; returns entries or -1. */
+typedef void (*sig_agg_fn)(void *ctx, const struct sig_agg_key *k, const struct sig_agg_val *v);
+int tracer__take_signal_agg(struct tracer *t, sig_agg_fn fn, void *ctx);
 void tracer__free(struct tracer *t);
 
 /* Preflight, also used before a COMMAND is started: 0 or -1 (printed). */

@@ -38,7 +38,13 @@ expect_error "ringbuf too small" 2 "--ringbuf takes a whole number" --ringbuf 16
 
 if [ "$(id -u)" = 0 ]; then
 	expect_error "unwritable -o" 2 "cannot write '/nonexistent/x'" -o /nonexistent/x -- true
-	expect_error "COMMAND that cannot be run" 127 "cannot run 'no-such-cmd-xyz'" -t signal -- no-such-cmd-xyz
+	"$IPCSNOOP" -t signal -- no-such-cmd-xyz >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ $rc = 127 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q "^ipcsnoop: cannot run 'no-such-cmd-xyz': No such file" "$TMP/err"; then
+		pass "COMMAND that cannot be run: 127 and one line"
+	else
+		fail "COMMAND that cannot be run: status $rc, stderr: $(cat "$TMP/err")"
+	fi
 	if command -v setpriv >/dev/null; then
 		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all \
 			"$IPCSNOOP" -t signal -- true >"$TMP/out" 2>"$TMP/err"

@@ -99,3 +99,10 @@ else
 	fi
 	rmdir "$CG/ipcsnoop-test.$$" 2>/dev/null
 fi
+
+# --- -s aggregates signals in the kernel: the same flood, a tiny ring buffer, nothing lost
+trace sflood -s -t signal --ringbuf 4096 -- "$DEMOS/signal_flood" $N
+P=$(pid_of sflood parent) C=$(pid_of sflood child)
+expect_eq "-s flood: every signal counted in the kernel" \
+	"$(jq -c "select(.type==\"summary\" and .src.pid==$P and .dst.pid==$C and .object==\"SIGUSR1\") | .count" "$TMP/sflood.json")" $N
+expect_eq "-s flood: nothing dropped" "$(jq -c 'select(.type=="lost")' "$TMP/sflood.json" | wc -l)" 0

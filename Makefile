@@ -37,7 +37,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps run test test-unit test-e2e vmlinux clean install bench
+.PHONY: all deps run test test-unit test-e2e vmlinux clean install uninstall bench
 .DELETE_ON_ERROR:
 
 all: ipcsnoop $(DEMOS) $(UNITS)
@@ -99,6 +99,10 @@ vmlinux:
 
 install: ipcsnoop
 	install -D -m 0755 ipcsnoop $(DESTDIR)$(PREFIX)/sbin/ipcsnoop
+	install -D -m 0644 doc/ipcsnoop.8 $(DESTDIR)$(PREFIX)/share/man/man8/ipcsnoop.8
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/ipcsnoop $(DESTDIR)$(PREFIX)/share/man/man8/ipcsnoop.8
 
 clean:
 	rm -rf $(OUTPUT) ipcsnoop

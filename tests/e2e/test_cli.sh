@@ -60,3 +60,21 @@ if [ "$(id -u)" = 0 ]; then
 else
 	skip "root-only CLI checks: not root"
 fi
+
+# make install honours PREFIX and DESTDIR; the man page renders
+dest=$TMP/dest
+if make -s install DESTDIR="$dest" PREFIX=/opt/ipcs >"$TMP/inst.log" 2>&1 &&
+	[ -x "$dest/opt/ipcs/sbin/ipcsnoop" ] && [ -f "$dest/opt/ipcs/share/man/man8/ipcsnoop.8" ]; then
+	pass "make install puts the binary and the man page under DESTDIR/PREFIX"
+else
+	fail "make install: $(tail -3 "$TMP/inst.log")"
+fi
+if command -v man >/dev/null; then
+	if MANWIDTH=80 man -l doc/ipcsnoop.8 2>/dev/null | grep -q 'show which processes talk to which'; then
+		pass "man page renders"
+	else
+		fail "man -l doc/ipcsnoop.8 does not render"
+	fi
+else
+	skip "man page rendering: man is not installed"
+fi

@@ -17,6 +17,10 @@ trap 'rm -rf "$root"' EXIT
 
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc,run} \
 	"$root/src/.output"
+if ldd /bin/busybox >/dev/null 2>&1; then
+	echo "ipcsnoop: /bin/busybox is linked dynamically (install busybox-static)" >&2
+	exit 1
+fi
 cp /bin/busybox "$root/bin/busybox"
 for applet in $(/bin/busybox --list); do
 	[ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"

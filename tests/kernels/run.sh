@@ -6,9 +6,9 @@
 # any kernel failed a test, crashed, timed out or could not be booted.
 #   tests/kernels/run.sh [SERIES...]
 #   TEST_PATTERN=signal tests/kernels/run.sh 6.1     a subset of the e2e scripts
-# Needs: make all static; qemu-system-x86, busybox-static, cpio (make test-kernels).
+# Needs: make static; qemu-system-x86, busybox-static, cpio (make test-kernels).
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 cache=.output/kernels
 logs=tests/out/kernels
 timeout=${GUEST_TIMEOUT:-1500}   # seconds per kernel, boot included

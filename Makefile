@@ -12,6 +12,9 @@ DESTDIR   ?=
 DEPS      := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev gcc make \
              pkg-config jq graphviz
 BENCH_DEPS := strace bpftrace
+# `make test-kernels` (QEMU boots Debian's cloud kernels from an initramfs)
+KERNEL_DEPS := qemu-system-x86 busybox-static cpio
+KERNELS   ?= 6.1 6.12
 
 CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Werror -Wno-unused-parameter
@@ -28,6 +31,7 @@ DEMO_SRCS := $(wildcard tests/demos/*.c)
 DEMOS     := $(patsubst tests/demos/%.c,$(OUTPUT)/demos/%,$(DEMO_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNITS     := $(patsubst tests/unit/%.c,$(OUTPUT)/unit/%,$(UNIT_SRCS))
+STATIC_DEMOS := $(patsubst tests/demos/%.c,$(OUTPUT)/static/demos/%,$(DEMO_SRCS))
 
 ifeq ($(V),1)
 Q =
@@ -37,12 +41,12 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps run test test-unit test-e2e vmlinux clean install uninstall bench
+.PHONY: all deps run test test-unit test-e2e vmlinux clean install uninstall bench static test-kernels
 .DELETE_ON_ERROR:
 
 all: ipcsnoop $(DEMOS) $(UNITS)
 
-$(OUTPUT) $(OUTPUT)/user $(OUTPUT)/demos $(OUTPUT)/unit:
+$(OUTPUT) $(OUTPUT)/user $(OUTPUT)/demos $(OUTPUT)/unit $(OUTPUT)/static/demos:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/ipcsnoop.bpf.o: bpf/ipcsnoop.bpf.c $(BPF_HDRS) $(VMLINUX) | $(OUTPUT)
@@ -66,6 +70,17 @@ $(OUTPUT)/demos/%: tests/demos/%.c tests/demos/demo.h | $(OUTPUT)/demos
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE $< -o $@
 
+# Statically linked ipcsnoop and demos, for the test guests of `make test-kernels`.
+static: $(OUTPUT)/static/ipcsnoop $(STATIC_DEMOS)
+
+$(OUTPUT)/static/ipcsnoop: $(USER_OBJS) | $(OUTPUT)/static/demos
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(USER_CFLAGS) -static $^ $(LDLIBS) -o $@
+
+$(OUTPUT)/static/demos/%: tests/demos/%.c tests/demos/demo.h | $(OUTPUT)/static/demos
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -static $< -o $@
+
 $(OUTPUT)/unit/%: tests/unit/%.c tests/unit/unit.h $(CORE_OBJS) | $(OUTPUT)/unit
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) -Itests/unit $< $(CORE_OBJS) $(LDLIBS) -o $@
@@ -87,6 +102,12 @@ run: deps
 test: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/run.sh
+
+# The end-to-end suite inside Debian's $(KERNELS) cloud kernels, under QEMU.
+test-kernels:
+	$(Q)$(MAKE) --no-print-directory deps EXTRA_DEPS="$(KERNEL_DEPS)"
+	$(Q)$(MAKE) --no-print-directory static
+	$(Q)tests/kernels/run.sh $(KERNELS)
 
 test-unit: all
 	$(Q)tests/run.sh unit

@@ -153,6 +153,16 @@ void correlator_tick(struct correlator *c, __u64 now_ns)
 			all_models[i]->tick(c->models[i], now_ns);
 }
 
+size_t correlator_held(struct correlator *c)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < MODEL_COUNT; i++)
+		if (all_models[i]->held)
+			n += all_models[i]->held(c->models[i]);
+	return n;
+}
+
 void correlator_flush(struct correlator *c)
 {
 	for (int i = 0; i < MODEL_COUNT; i++)

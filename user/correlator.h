@@ -39,6 +39,8 @@ void correlator_free(struct correlator *c);
 int correlator_record(struct correlator *c, const void *data, size_t len);
 /* Give up on records held longer than hold_ns before now_ns. */
 void correlator_tick(struct correlator *c, __u64 now_ns);
+/* How many records the models hold, waiting for their pair. */
+size_t correlator_held(struct correlator *c);
 /* End of the run: everything still held is emitted or counted. */
 void correlator_flush(struct correlator *c);
 

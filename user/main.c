@@ -166,6 +166,26 @@ static void interval_summary(struct run *r, __u64 now)
 	r->interval_start_ns = now;
 }
 
+/*
+ * The run is over, but records may still wait for their pair: a signal that
+ * COMMAND sent to a process outside it is delivered when that process next
+ * runs, possibly after COMMAND exited. Give them up to hold_ns, as during the
+ * run, instead of flushing them as unpaired at once.
+ */
+static void settle(struct run *r)
+{
+	__u64 end = mono_ns() + r->corr.hold_ns;
+
+	while (!r->out.write_failed && correlator_held(&r->corr) && mono_ns() < end) {
+		int err = tracer__poll(r->tracer, POLL_MS / 10);
+
+		if (err < 0 && err != -EINTR)
+			break;
+		correlator_tick(&r->corr, mono_ns());
+		output_flush(&r->out);
+	}
+}
+
 /* Poll until a stop signal, the command's exit, or a dead output. */
 static void trace_loop(struct run *r)
 {
@@ -182,6 +202,7 @@ static void trace_loop(struct run *r)
 		if (r->have_cmd && command_poll(&r->cmd))
 			break;
 	}
+	settle(r);
 	tracer__drain(r->tracer);
 	correlator_flush(&r->corr);
 	output_flush(&r->out);

@@ -23,6 +23,8 @@ struct model_ops {
 	int (*record)(void *m, const struct rec_header *h, size_t len);
 	void (*tick)(void *m, __u64 now_ns);          /* optional */
 	void (*flush)(void *m);                       /* optional: end of run */
+	/* optional: how many records wait for their pair (the end of a run waits for them, up to hold_ns) */
+	size_t (*held)(void *m);
 	void (*proc_fork)(void *m, const struct rec_proc_fork *r);   /* optional */
 	void (*proc_exec)(void *m, const struct rec_proc_exec *r);   /* optional */
 	void (*proc_exit)(void *m, const struct rec_proc_exit *r);   /* optional */

@@ -210,6 +210,15 @@ void signal_model_flush(struct signal_model *m)
 	m->count = 0;
 }
 
+size_t signal_model_held(struct signal_model *m)
+{
+	size_t n = 0;
+
+	for (unsigned i = 0; i < m->count; i++)
+		n += at(m, i)->used;
+	return n;
+}
+
 /* ---- model_ops glue ---- */
 
 static void *create(struct correlator *c)
@@ -249,6 +258,11 @@ static void flush(void *m)
 	signal_model_flush(m);
 }
 
+static size_t held(void *m)
+{
+	return signal_model_held(m);
+}
+
 static void proc_exit(void *m, const struct rec_proc_exit *r)
 {
 	if (r->group_dead)
@@ -265,5 +279,6 @@ const struct model_ops signal_model_ops = {
 	.record = record,
 	.tick = tick,
 	.flush = flush,
+	.held = held,
 	.proc_exit = proc_exit,
 };

@@ -17,6 +17,8 @@ void signal_model_aggregated(struct signal_model *m, const struct rec_signal_gen
 void signal_model_exit(struct signal_model *m, __u32 tgid, __u64 ts_ns);
 void signal_model_tick(struct signal_model *m, __u64 now_ns);
 void signal_model_flush(struct signal_model *m);
+/* Generations still waiting for their delivery. */
+size_t signal_model_held(struct signal_model *m);
 __u64 signal_model_unmatched_deliveries(const struct signal_model *m);
 
 #endif

@@ -147,6 +147,23 @@ static void full_table_evicts_oldest_without_loss(void)
 	CHECK_EQ_INT(got.n, SIGNAL_PENDING_MAX + 5);
 }
 
+/* The end of a run waits while generations are held (main.c settle). */
+static void held_counts_waiting_generations(void)
+{
+	setup();
+	CHECK_EQ_INT(correlator_held(&corr), 0);
+	gen(100, 10, 20, SIGUSR1, SI_USER, 0, SYS_kill);
+	gen(110, 10, 21, SIGUSR2, SI_USER, 0, SYS_kill);
+	gen(120, 10, 22, SIGHUP, SI_USER, 1, SYS_kill);    /* ignored: never held */
+	CHECK_EQ_INT(correlator_held(&corr), 2);
+	deliver(130, 21, SIGUSR2, 0x1000);                 /* not the oldest */
+	CHECK_EQ_INT(correlator_held(&corr), 1);
+	correlator_tick(&corr, 100 + corr.hold_ns);
+	CHECK_EQ_INT(correlator_held(&corr), 0);
+	CHECK_EQ_INT(got.n, 3);
+	CHECK_EQ_STR(attr_str(&got.edges[2], "action"), "pending");
+}
+
 static void malformed_records_are_counted(void)
 {
 	struct rec_signal_generate r;
@@ -167,4 +184,5 @@ static void malformed_records_are_counted(void)
 RUN_TESTS(T(generation_waits_for_delivery), T(ignored_prints_at_once),
 	  T(fatal_default_becomes_sigkill), T(fifo_per_target_and_signal), T(kernel_origins),
 	  T(blocked_signal_times_out_as_pending), T(exit_before_delivery),
-	  T(full_table_evicts_oldest_without_loss), T(malformed_records_are_counted))
+	  T(full_table_evicts_oldest_without_loss), T(held_counts_waiting_generations),
+	  T(malformed_records_are_counted))

@@ -1,29 +1,365 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* unix: not implemented yet. */
+/*
+ * Unix sockets: one edge per (receive, sender). A receive arrives as one copy
+ * record per skb it read (each naming the process that queued that skb) and
+ * then one recv record naming the receiving socket; the copies of one thread
+ * are grouped by sender until that recv record, or hold_ns, or the end.
+ * Accepted connections print at once (connect -> accept).
+ */
+#include <stdio.h>
 #include <stdlib.h>
-#include "correlator.h"
+#include <string.h>
 #include "model.h"
+#include "unix_model.h"
+
+#define UNIX_MSG_PEEK 2
+
+struct unix_group {                 /* what one receive took from one sender */
+	__u32 how, tgid, tid;
+	char comm[IPCSNOOP_COMM_LEN];
+	struct unix_sock_info sender;
+	__u64 ts, bytes;
+	__u32 messages, nfds;
+	__u32 fd_kinds[UNIX_FDK_COUNT];
+	bool has_creds;
+	__u32 cred_pid, cred_uid, cred_gid;
+	bool has_data, data_gap;        /* -x: payload; a gap ends it */
+	unsigned data_len, data_max;
+	unsigned char data[IPCSNOOP_DATA_MAX];
+};
+
+struct unix_receive {                /* one thread's receive in progress */
+	bool used;
+	__u32 tgid, tid;
+	char comm[IPCSNOOP_COMM_LEN];
+	__u64 first_ts;
+	int ngroups;
+	struct unix_group groups[UNIX_GROUPS_MAX];
+};
+
+struct unix_model {
+	struct correlator *c;
+	struct unix_receive *recv;       /* UNIX_PENDING_MAX slots */
+	unsigned nused;
+};
+
+static void emit_group(struct unix_model *m, const struct unix_receive *rc,
+		       const struct unix_group *g, const struct unix_sock_info *rsock, bool peek)
+{
+	enum unix_server server = unix_server_end(&g->sender, rsock);
+	const char *type = unix_type_name(rsock ? rsock->type : g->sender.type);
+	const char *sname = unix_server_name(server);
+	char obj[EDGE_OBJECT_LEN], kinds[96] = "", creds[64] = "", extra[160] = "";
+	size_t olen = unix_object_name(&g->sender, rsock, server, obj, sizeof(obj));
+	struct edge e;
+
+	edge_init(&e, IPC_UNIX, g->ts);
+	switch (g->how) {
+	case UNIX_SENDER_TAG:
+		endpoint_set(&e.src, g->tgid, g->tid, g->comm);
+		break;
+	case UNIX_SENDER_CREDS:
+		/* the kernel wrote the sender's pid; a privileged sender may claim another */
+		endpoint_set(&e.src, g->tgid, g->tid, g->comm);
+		e.inferred = true;
+		break;
+	default:
+		e.src.known = false;
+		e.inferred = true;
+		m->c->stats.gave_up[IPC_UNIX]++;
+		break;
+	}
+	endpoint_set(&e.dst, rc->tgid, rc->tid, rc->comm);
+	edge_set_object_bytes(&e, obj, olen);
+	e.has_bytes = true;
+	e.bytes = g->bytes;
+	edge_attr_str(&e, "socket_type", type);
+	if (sname)
+		edge_attr_str(&e, "server", sname);
+	if (g->sender.inode)
+		edge_attr_int(&e, "src_inode", g->sender.inode);
+	if (rsock && rsock->inode)
+		edge_attr_int(&e, "dst_inode", rsock->inode);
+	edge_attr_int(&e, "messages", g->messages);
+	if (g->nfds) {
+		unix_fd_kinds_str(g->fd_kinds, kinds, sizeof(kinds));
+		edge_attr_int(&e, "fds", g->nfds);
+		edge_attr_str(&e, "fd_kinds", kinds);
+		snprintf(extra, sizeof(extra), " fds=%u(%s)", g->nfds, kinds);
+	}
+	if (g->has_creds) {
+		snprintf(creds, sizeof(creds), "pid=%u uid=%u gid=%u", g->cred_pid, g->cred_uid, g->cred_gid);
+		edge_attr_str(&e, "creds", creds);
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " creds=%u/%u/%u",
+			 g->cred_pid, g->cred_uid, g->cred_gid);
+	}
+	if (peek)
+		edge_attr_bool(&e, "peek", true);
+	if (g->how != UNIX_SENDER_TAG)
+		edge_attr_str(&e, "paired_by", g->how == UNIX_SENDER_CREDS ? "credentials" : "none");
+	edge_set_detail(&e, "type=%s bytes=%llu%s%s%s%s%s", type, (unsigned long long)g->bytes,
+			sname ? " server=" : "", sname ? sname : "", extra, peek ? " peek" : "",
+			g->how == UNIX_SENDER_CREDS ? " sender=credentials" :
+			g->how == UNIX_SENDER_TAG ? "" : " sender=unknown");
+	if (g->has_data) {
+		e.data = g->data;
+		e.data_len = g->data_len;
+	}
+	correlator_emit(m->c, &e);
+}
+
+static void release(struct unix_model *m, struct unix_receive *rc, const struct rec_unix_recv *done)
+{
+	bool peek = done && (done->flags & UNIX_MSG_PEEK);
+
+	/* a receive that failed delivered nothing */
+	if (!done || done->ret >= 0)
+		for (int i = 0; i < rc->ngroups; i++)
+			emit_group(m, rc, &rc->groups[i], done ? &done->sock : NULL, peek);
+	rc->used = false;
+	rc->ngroups = 0;
+	m->nused--;
+}
+
+static struct unix_receive *find(struct unix_model *m, __u32 tgid, __u32 tid)
+{
+	for (unsigned i = 0; i < UNIX_PENDING_MAX; i++) {
+		struct unix_receive *rc = &m->recv[i];
+
+		if (rc->used && rc->tid == tid && rc->tgid == tgid)
+			return rc;
+	}
+	return NULL;
+}
+
+static struct unix_receive *start(struct unix_model *m, const struct rec_header *h)
+{
+	struct unix_receive *rc = NULL, *oldest = NULL;
+
+	for (unsigned i = 0; i < UNIX_PENDING_MAX && !rc; i++) {
+		struct unix_receive *s = &m->recv[i];
+
+		if (!s->used)
+			rc = s;
+		else if (!oldest || s->first_ts < oldest->first_ts)
+			oldest = s;
+	}
+	if (!rc) {
+		/* full: the oldest receive prints without its receiving socket */
+		m->c->stats.evicted[IPC_UNIX]++;
+		release(m, oldest, NULL);
+		rc = oldest;
+	}
+	memset(rc, 0, sizeof(*rc) - sizeof(rc->groups));
+	rc->used = true;
+	rc->tgid = h->tgid;
+	rc->tid = h->tid;
+	memcpy(rc->comm, h->comm, IPCSNOOP_COMM_LEN);
+	rc->first_ts = h->ts_ns;
+	m->nused++;
+	return rc;
+}
+
+static void add_data(struct unix_group *g, const struct rec_unix_copy *r, __u64 bytes_before)
+{
+	const unsigned char *data = (const unsigned char *)(r + 1);
+	unsigned cap = g->data_max, want, take;
+
+	if (g->data_gap || g->data_len >= cap)
+		return;
+	if (g->data_len != bytes_before) {
+		g->data_gap = true;     /* an earlier piece was not captured in full */
+		return;
+	}
+	want = cap - g->data_len;
+	if (want > r->len)
+		want = r->len;
+	take = r->data_len < want ? r->data_len : want;
+	memcpy(g->data + g->data_len, data, take);
+	g->data_len += take;
+	if (take < want)
+		g->data_gap = true;
+}
+
+static void on_copy(struct unix_model *m, const struct rec_unix_copy *r, bool with_data)
+{
+	struct unix_receive *rc = find(m, r->hdr.tgid, r->hdr.tid);
+	struct unix_group *g = NULL;
+	__u64 before;
+
+	if (!rc)
+		rc = start(m, &r->hdr);
+	for (int i = 0; i < rc->ngroups && !g; i++) {
+		struct unix_group *x = &rc->groups[i];
+
+		if (x->how == r->sender_how && x->tgid == r->sender_tgid && x->sender.sk == r->sender.sk)
+			g = x;
+	}
+	if (!g) {
+		if (rc->ngroups == UNIX_GROUPS_MAX) {
+			/* one read from more senders than we hold: print what we have */
+			m->c->stats.evicted[IPC_UNIX]++;
+			for (int i = 0; i < rc->ngroups; i++)
+				emit_group(m, rc, &rc->groups[i], NULL, false);
+			rc->ngroups = 0;
+		}
+		g = &rc->groups[rc->ngroups++];
+		memset(g, 0, sizeof(*g));
+		g->how = r->sender_how;
+		g->tgid = r->sender_tgid;
+		g->tid = r->sender_tid ? r->sender_tid : r->sender_tgid;
+		memcpy(g->comm, r->sender_comm, IPCSNOOP_COMM_LEN);
+		g->sender = r->sender;
+		g->ts = r->hdr.ts_ns;
+		g->has_data = with_data;
+		g->data_max = r->data_max < IPCSNOOP_DATA_MAX ? r->data_max : IPCSNOOP_DATA_MAX;
+	}
+	before = g->bytes;
+	g->bytes += r->len;
+	g->messages++;
+	g->nfds += r->nfds;
+	for (int k = 0; k < UNIX_FDK_COUNT; k++)
+		g->fd_kinds[k] += r->fd_kinds[k];
+	if (r->has_creds && !g->has_creds) {
+		g->has_creds = true;
+		g->cred_pid = r->cred_pid;
+		g->cred_uid = r->cred_uid;
+		g->cred_gid = r->cred_gid;
+	}
+	if (with_data)
+		add_data(g, r, before);
+}
+
+static void on_accept(struct unix_model *m, const struct rec_unix_accept *r)
+{
+	char obj[EDGE_OBJECT_LEN];
+	size_t olen = unix_addr_name(&r->server, obj, sizeof(obj));
+	const char *type = unix_type_name(r->server.type);
+	struct edge e;
+
+	edge_init(&e, IPC_UNIX, r->hdr.ts_ns);
+	if (r->client_tgid)
+		endpoint_set(&e.src, r->client_tgid, r->client_tgid, r->client_comm);
+	else
+		e.src.known = false;
+	e.inferred = !r->client_tgid;
+	endpoint_set(&e.dst, r->hdr.tgid, r->hdr.tid, r->hdr.comm);
+	if (olen)
+		edge_set_object_bytes(&e, obj, olen);
+	else
+		edge_set_object(&e, "socket:[%llu]", (unsigned long long)r->server.inode);
+	edge_attr_str(&e, "event", "connect");
+	edge_attr_str(&e, "socket_type", type);
+	edge_attr_str(&e, "server", "dst");
+	if (r->client.inode)
+		edge_attr_int(&e, "src_inode", r->client.inode);
+	if (r->server.inode)
+		edge_attr_int(&e, "dst_inode", r->server.inode);
+	edge_set_detail(&e, "connect->accept type=%s server=dst", type);
+	correlator_emit(m->c, &e);
+}
+
+static bool sock_ok(const struct unix_sock_info *s)
+{
+	return s->addr_len <= IPCSNOOP_PATH_LEN;
+}
+
+/* ---- model_ops glue ---- */
 
 static void *create(struct correlator *c)
 {
-	return c;
+	struct unix_model *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->c = c;
+	m->recv = calloc(UNIX_PENDING_MAX, sizeof(*m->recv));
+	if (!m->recv) {
+		free(m);
+		return NULL;
+	}
+	return m;
 }
 
-static void destroy(void *m)
+static void destroy(void *mp)
 {
+	struct unix_model *m = mp;
+
+	if (!m)
+		return;
+	free(m->recv);
+	free(m);
 }
 
-static int record(void *m, const struct rec_header *h, size_t len)
+static int record(void *mp, const struct rec_header *h, size_t len)
 {
+	struct unix_model *m = mp;
+
+	switch (h->type) {
+	case REC_UNIX_COPY: {
+		const struct rec_unix_copy *r = (const void *)h;
+		bool with_data = len == sizeof(*r) + IPCSNOOP_DATA_MAX;
+
+		if ((len != sizeof(*r) && !with_data) || r->sender_how > UNIX_SENDER_CREDS ||
+		    r->data_len > (with_data ? IPCSNOOP_DATA_MAX : 0) || !sock_ok(&r->sender))
+			return -1;
+		on_copy(m, r, with_data);
+		return 0;
+	}
+	case REC_UNIX_RECV: {
+		const struct rec_unix_recv *r = (const void *)h;
+		struct unix_receive *rc;
+
+		if (len != sizeof(*r) || !sock_ok(&r->sock))
+			return -1;
+		rc = find(m, h->tgid, h->tid);
+		if (rc)
+			release(m, rc, r);
+		return 0;
+	}
+	case REC_UNIX_ACCEPT: {
+		const struct rec_unix_accept *r = (const void *)h;
+
+		if (len != sizeof(*r) || !sock_ok(&r->server) || !sock_ok(&r->client))
+			return -1;
+		on_accept(m, r);
+		return 0;
+	}
+	}
 	return -1;
+}
+
+static void tick(void *mp, __u64 now_ns)
+{
+	struct unix_model *m = mp;
+
+	if (!m->nused)
+		return;
+	for (unsigned i = 0; i < UNIX_PENDING_MAX; i++) {
+		struct unix_receive *rc = &m->recv[i];
+
+		if (rc->used && rc->first_ts + m->c->hold_ns <= now_ns)
+			release(m, rc, NULL);
+	}
+}
+
+static void flush(void *mp)
+{
+	struct unix_model *m = mp;
+
+	for (unsigned i = 0; i < UNIX_PENDING_MAX && m->nused; i++)
+		if (m->recv[i].used)
+			release(m, &m->recv[i], NULL);
 }
 
 const struct model_ops unix_model_ops = {
 	.name = "unix",
-	.kinds = 0,
+	.kinds = 1u << IPC_UNIX,
 	.rec_first = REC_UNIX_FIRST,
 	.rec_last = REC_UNIX_LAST,
 	.create = create,
 	.destroy = destroy,
 	.record = record,
+	.tick = tick,
+	.flush = flush,
 };

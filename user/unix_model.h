@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Unix domain sockets. The kernel side pairs every receive with its sender
+ * (see bpf/unix.bpf.h); this model groups the copies of one receive by
+ * sender, names the socket and says which end is the server.
+ */
+#ifndef IPCSNOOP_UNIX_MODEL_H
+#define IPCSNOOP_UNIX_MODEL_H
+
+#include <stddef.h>
+#include <linux/types.h>
+#include "correlator.h"
+
+#define UNIX_PENDING_MAX 256    /* receives in progress (one per thread) */
+#define UNIX_GROUPS_MAX 8       /* senders one receive can hold */
+
+enum unix_server { UNIX_SERVER_UNKNOWN = 0, UNIX_SERVER_SRC, UNIX_SERVER_DST };
+
+/* unix_name.c: names, all pure functions */
+const char *unix_type_name(unsigned type);
+const char *unix_server_name(enum unix_server s);   /* "src", "dst", NULL */
+/* The address as users write it: a path, or "@name" for an abstract one
+ * (raw bytes, may hold NUL). Returns its length; 0 when the socket is unnamed. */
+size_t unix_addr_name(const struct unix_sock_info *s, char *buf, size_t cap);
+/* Which end is the server (listening, accepted, or the only bound one); dst may be NULL. */
+enum unix_server unix_server_end(const struct unix_sock_info *src, const struct unix_sock_info *dst);
+/* The edge's object: the server's or receiver's address, else
+ * socketpair:[INODE] / socket:[INODE]. Returns its length (bytes, may hold NUL). */
+size_t unix_object_name(const struct unix_sock_info *src, const struct unix_sock_info *dst,
+			enum unix_server server, char *buf, size_t cap);
+/* "pipe:1,socket:2" from per-kind counts (enum unix_fd_kind) */
+void unix_fd_kinds_str(const __u32 kinds[UNIX_FDK_COUNT], char *buf, size_t cap);
+
+#endif

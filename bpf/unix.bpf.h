@@ -286,7 +286,7 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 		/* the linear part holds the first ~3.7 KiB of every skb unix builds */
 		headlen = skb->len - skb->data_len;
 		if (offset < headlen) {
-			__u32 n = headlen - offset;
+			__u64 n = headlen - offset;     /* 64-bit: the verifier sees the clamps */
 
 			if (n > r->len)
 				n = r->len;
@@ -294,6 +294,7 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 				n = data_max;
 			if (n > IPCSNOOP_DATA_MAX)
 				n = IPCSNOOP_DATA_MAX;
+			barrier_var(n);
 			if (!bpf_probe_read_kernel((void *)(r + 1), n, skb->data + offset))
 				r->data_len = n;
 		}

@@ -59,7 +59,15 @@ enum unix_server unix_server_end(const struct unix_sock_info *src, const struct 
 		return UNIX_SERVER_DST;
 	if (!dst)
 		return UNIX_SERVER_UNKNOWN;
-	/* no connection facts: the only bound end serves (a dgram server) */
+	/* a datagram client connect()ed to a server that did not connect back
+	 * (both still open: closing clears the peer) */
+	if (src->type == 2 && src->inode && dst->inode) {
+		if (src->peer == dst->sk && dst->peer != src->sk)
+			return UNIX_SERVER_DST;
+		if (dst->peer == src->sk && src->peer != dst->sk)
+			return UNIX_SERVER_SRC;
+	}
+	/* no connection facts: the only bound end serves */
 	if (named(src) && !named(dst))
 		return UNIX_SERVER_SRC;
 	if (named(dst) && !named(src))

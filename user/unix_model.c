@@ -37,21 +37,71 @@ struct unix_receive {                /* one thread's receive in progress */
 	struct unix_group groups[UNIX_GROUPS_MAX];
 };
 
+struct unix_known_sock {             /* a socket seen open: its inode outlives its close */
+	__u64 sk, peer, inode, seen;
+};
+
 struct unix_model {
 	struct correlator *c;
 	struct unix_receive *recv;       /* UNIX_PENDING_MAX slots */
 	unsigned nused;
+	struct unix_known_sock known[UNIX_KNOWN_MAX];
+	__u64 seq;
 };
 
-static void emit_group(struct unix_model *m, const struct unix_receive *rc,
-		       const struct unix_group *g, const struct unix_sock_info *rsock, bool peek)
+/* Remember the inode of an open socket (the newest record wins). */
+static void learn(struct unix_model *m, const struct unix_sock_info *s)
 {
-	enum unix_server server = unix_server_end(&g->sender, rsock);
+	struct unix_known_sock *slot = &m->known[0];
+
+	if (!s->sk || !s->inode)
+		return;
+	for (unsigned i = 0; i < UNIX_KNOWN_MAX; i++) {
+		struct unix_known_sock *k = &m->known[i];
+
+		if (k->sk == s->sk) {
+			slot = k;
+			break;
+		}
+		if (k->seen < slot->seen)
+			slot = k;       /* the least recently seen, if sk is new */
+	}
+	slot->sk = s->sk;
+	slot->peer = s->peer;
+	slot->inode = s->inode;
+	slot->seen = ++m->seq;
+}
+
+/* A sender that closed before its data was read has no inode any more: the
+ * one it had, if it was seen open and (when peered) with the same peer. */
+static void recall(struct unix_model *m, struct unix_sock_info *s, const struct unix_sock_info *dst)
+{
+	if (s->inode || !s->sk)
+		return;
+	for (unsigned i = 0; i < UNIX_KNOWN_MAX; i++) {
+		const struct unix_known_sock *k = &m->known[i];
+
+		if (k->sk == s->sk && (!dst || dst->peer != s->sk || k->peer == dst->sk)) {
+			s->inode = k->inode;
+			return;
+		}
+	}
+}
+
+static void emit_group(struct unix_model *m, const struct unix_receive *rc,
+		       struct unix_group *g, const struct unix_sock_info *rsock, bool peek)
+{
+	enum unix_server server;
 	const char *type = unix_type_name(rsock ? rsock->type : g->sender.type);
-	const char *sname = unix_server_name(server);
 	char obj[EDGE_OBJECT_LEN], kinds[96] = "", creds[64] = "", extra[160] = "";
-	size_t olen = unix_object_name(&g->sender, rsock, server, obj, sizeof(obj));
+	const char *sname;
+	size_t olen;
 	struct edge e;
+
+	recall(m, &g->sender, rsock);
+	server = unix_server_end(&g->sender, rsock);
+	sname = unix_server_name(server);
+	olen = unix_object_name(&g->sender, rsock, server, obj, sizeof(obj));
 
 	edge_init(&e, IPC_UNIX, g->ts);
 	switch (g->how) {
@@ -303,6 +353,7 @@ static int record(void *mp, const struct rec_header *h, size_t len)
 		if ((len != sizeof(*r) && !with_data) || r->sender_how > UNIX_SENDER_CREDS ||
 		    r->data_len > (with_data ? IPCSNOOP_DATA_MAX : 0) || !sock_ok(&r->sender))
 			return -1;
+		learn(m, &r->sender);
 		on_copy(m, r, with_data);
 		return 0;
 	}
@@ -312,6 +363,7 @@ static int record(void *mp, const struct rec_header *h, size_t len)
 
 		if (len != sizeof(*r) || !sock_ok(&r->sock))
 			return -1;
+		learn(m, &r->sock);
 		rc = find(m, h->tgid, h->tid);
 		if (rc)
 			release(m, rc, r);
@@ -322,6 +374,8 @@ static int record(void *mp, const struct rec_header *h, size_t len)
 
 		if (len != sizeof(*r) || !sock_ok(&r->server) || !sock_ok(&r->client))
 			return -1;
+		learn(m, &r->server);
+		learn(m, &r->client);
 		on_accept(m, r);
 		return 0;
 	}

@@ -40,6 +40,7 @@ enum rec_type {
 	REC_UNIX_COPY = 40,     /* receiver copied bytes out of one skb */
 	REC_UNIX_RECV = 41,     /* that receive returned: the receiving socket */
 	REC_UNIX_ACCEPT = 42,   /* accept() returned a connection from a client */
+	REC_UNIX_LATE = 43,     /* a sender tags an skb its receiver already copied */
 	REC_UNIX_FIRST = 40, REC_UNIX_LAST = 59,
 
 	/* SysV message queues, shared memory, semaphores; POSIX message queues */
@@ -148,7 +149,8 @@ struct rec_unix_copy {
 	__u32 sender_tgid;          /* TAG: the process that queued the skb; CREDS: the pid */
 	__u32 sender_tid;
 	char sender_comm[IPCSNOOP_COMM_LEN];
-	__u32 has_creds;            /* UNIXCB(skb).pid was set: */
+	__u16 waiting;              /* UNKNOWN, copied before its sender tagged it: a late record may follow */
+	__u16 has_creds;            /* UNIXCB(skb).pid was set: */
 	__u32 cred_pid, cred_uid, cred_gid;
 	__u32 nfds;                 /* SCM_RIGHTS files attached to this skb */
 	__u16 fd_kinds[UNIX_FDK_COUNT + 1]; /* per enum unix_fd_kind; last is padding */
@@ -164,6 +166,14 @@ struct rec_unix_recv {
 	__s32 ret;
 	__s32 flags;                /* MSG_PEEK... */
 	struct unix_sock_info sock;
+};
+
+/* In the sender: the skb it just queued had been copied (untagged) by its receiver. */
+struct rec_unix_late {
+	struct rec_header hdr;      /* the sender */
+	__u64 skb;
+	__u32 rx_tid;               /* the receiving thread that copied it */
+	__u32 len;                  /* skb->len */
 };
 
 /* accept() returned a unix socket: the client is its peer's connecting process. */

@@ -5,7 +5,11 @@
  * - unix_ready (sock:sk_data_ready) runs in the SENDER right after it queued
  *   an skb on the receiver's queue: the queue's tail is that skb, tagged here
  *   with the sending process in unix_tags. Two senders racing on one queue
- *   mark the tag as a conflict (unknown) rather than guess.
+ *   mark the tag as a conflict (unknown) rather than guess. A receiver that
+ *   copies the skb first (the sender was preempted between queueing and
+ *   sk_data_ready) leaves a WAITING placeholder; the sender then finds it and
+ *   says who it was in a late record. Both sides insert with BPF_NOEXIST, so
+ *   exactly one of them is first.
  * - unix_copy (skb:skb_copy_datagram_iovec) runs in the RECEIVER for every
  *   skb it copies from; skb->sk is the sending socket, the tag names the
  *   sending process (exact even when processes share the socket after fork),
@@ -30,13 +34,18 @@
 #define UNIX_S_IFCHR  0020000
 #define UNIX_S_IFIFO  0010000
 #define UNIX_TAGS_MAX 16384
+#define UNIX_EEXIST 17
 
-/* Who queued an skb, written in the sender's context. */
+#define UNIX_TAG_SENDER   0     /* tgid/tid/comm: the process that queued it */
+#define UNIX_TAG_WAITING  1     /* tid: the receiver that copied it before it was tagged */
+#define UNIX_TAG_CONFLICT 2     /* two senders claimed it: unknown */
+
+/* Who queued an skb, written in the sender's context (or a receiver's placeholder). */
 struct unix_tag {
 	__u64 sk;                   /* skb->sk when tagged */
 	__u32 tgid, tid;
 	__u32 len;                  /* skb->len when tagged */
-	__u32 conflict;             /* a second sender claimed it: unknown */
+	__u32 state;                /* UNIX_TAG_* */
 	char comm[IPCSNOOP_COMM_LEN];
 };
 
@@ -177,19 +186,37 @@ int BPF_PROG(unix_ready, const struct sock *sk)
 	if ((__u32)(id >> 32) == self_tgid)
 		return 0;
 	key = (__u64)tail;
-	old = bpf_map_lookup_elem(&unix_tags, &key);
-	if (old && old->sk == (__u64)owner && old->len == tail->len) {
-		/* tagged already: by us (same skb), or by a racing sender */
-		if (old->tid != (__u32)id)
-			old->conflict = 1;
-		return 0;
-	}
 	tag.sk = (__u64)owner;
 	tag.tgid = id >> 32;
 	tag.tid = (__u32)id;
 	tag.len = tail->len;
+	tag.state = UNIX_TAG_SENDER;
 	bpf_get_current_comm(&tag.comm, sizeof(tag.comm));
-	bpf_map_update_elem(&unix_tags, &key, &tag, BPF_ANY);
+	if (bpf_map_update_elem(&unix_tags, &key, &tag, BPF_NOEXIST) != -UNIX_EEXIST)
+		return 0;
+	old = bpf_map_lookup_elem(&unix_tags, &key);
+	if (!old)
+		return 0;               /* freed meanwhile */
+	if (old->sk != (__u64)owner || old->len != tag.len) {
+		bpf_map_update_elem(&unix_tags, &key, &tag, BPF_ANY);   /* a stale entry */
+		return 0;
+	}
+	if (old->state == UNIX_TAG_WAITING) {
+		/* the receiver was first: say who sent what it copied */
+		struct rec_unix_late *r = RECORD_RESERVE(struct rec_unix_late, REC_UNIX_LATE, IPC_UNIX);
+
+		if (r) {
+			r->skb = key;
+			r->rx_tid = old->tid;
+			r->len = tag.len;
+			bpf_ringbuf_submit(r, 0);
+		}
+		bpf_map_update_elem(&unix_tags, &key, &tag, BPF_ANY);
+		return 0;
+	}
+	/* tagged already: by us (the same skb), or by a racing sender */
+	if (old->state == UNIX_TAG_SENDER && old->tid != tag.tid)
+		old->state = UNIX_TAG_CONFLICT;
 	return 0;
 }
 
@@ -227,7 +254,7 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 	__u32 tgid, tid, cpid, size, headlen, offset;
 	struct pid *pid;
 	__u64 id, key;
-	bool valid;
+	bool valid, waiting;
 
 	if (!sk || sk->__sk_common.skc_family != UNIX_AF_UNIX)
 		return 0;
@@ -238,13 +265,28 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 		return 0;
 	key = (__u64)skb;
 	tag = bpf_map_lookup_elem(&unix_tags, &key);
-	valid = tag && !tag->conflict && tag->sk == (__u64)sk && tag->len == skb->len;
+	valid = tag && tag->state == UNIX_TAG_SENDER && tag->sk == (__u64)sk && tag->len == skb->len;
 	cb = (struct unix_skb_parms *)skb->cb;
 	pid = BPF_CORE_READ(cb, pid);
 	cpid = unix_pid_nr(pid, ccomm);
 	if (!current_selected(tgid) && !(valid && unix_other_selected(tag->tgid, tag->comm)) &&
 	    !(cpid && unix_other_selected(cpid, ccomm)))
 		return 0;
+	waiting = tag && tag->state == UNIX_TAG_WAITING;
+	if (!tag) {
+		/* copied before its sender tagged it: leave a placeholder */
+		struct unix_tag w = { .sk = (__u64)sk, .tgid = tgid, .tid = tid, .len = skb->len,
+				      .state = UNIX_TAG_WAITING };
+
+		if (bpf_map_update_elem(&unix_tags, &key, &w, BPF_NOEXIST) == -UNIX_EEXIST) {
+			/* the sender tagged it just now */
+			tag = bpf_map_lookup_elem(&unix_tags, &key);
+			valid = tag && tag->state == UNIX_TAG_SENDER && tag->sk == (__u64)sk &&
+				tag->len == skb->len;
+		} else {
+			waiting = true;
+		}
+	}
 
 	size = sizeof(*r) + (data_max ? IPCSNOOP_DATA_MAX : 0);
 	r = bpf_ringbuf_reserve(&events, size, 0);
@@ -274,6 +316,7 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 		r->sender_tid = 0;
 		__builtin_memset(r->sender_comm, 0, IPCSNOOP_COMM_LEN);
 	}
+	r->waiting = !valid && waiting;
 	r->has_creds = pid != NULL;
 	r->cred_pid = cpid;
 	r->cred_uid = BPF_CORE_READ(cb, uid.val);

@@ -16,6 +16,8 @@
 
 struct unix_group {                 /* what one receive took from one sender */
 	__u32 how, tgid, tid;
+	bool late;                      /* TAG from the sender's late record */
+	__u64 waiting_skb;              /* UNKNOWN copied before it was tagged: its skb */
 	char comm[IPCSNOOP_COMM_LEN];
 	struct unix_sock_info sender;
 	__u64 ts, bytes;
@@ -28,10 +30,14 @@ struct unix_group {                 /* what one receive took from one sender */
 	unsigned char data[IPCSNOOP_DATA_MAX];
 };
 
-struct unix_receive {                /* one thread's receive in progress */
-	bool used;
+struct unix_rx {                     /* the receiving thread */
 	__u32 tgid, tid;
 	char comm[IPCSNOOP_COMM_LEN];
+};
+
+struct unix_receive {                /* one thread's receive in progress */
+	bool used;
+	struct unix_rx rx;
 	__u64 first_ts;
 	int ngroups;
 	struct unix_group groups[UNIX_GROUPS_MAX];
@@ -41,10 +47,21 @@ struct unix_known_sock {             /* a socket seen open: its inode outlives i
 	__u64 sk, peer, inode, seen;
 };
 
+struct unix_wait {                   /* a received group whose sender's late record may come */
+	bool used;
+	struct unix_rx rx;
+	struct unix_group g;
+	struct unix_sock_info rsock;
+	bool peek;
+	__u64 since;
+};
+
 struct unix_model {
 	struct correlator *c;
 	struct unix_receive *recv;       /* UNIX_PENDING_MAX slots */
 	unsigned nused;
+	struct unix_wait *wait;          /* UNIX_WAIT_MAX slots */
+	unsigned nwait;
 	struct unix_known_sock known[UNIX_KNOWN_MAX];
 	__u64 seq;
 };
@@ -88,7 +105,7 @@ static void recall(struct unix_model *m, struct unix_sock_info *s, const struct 
 	}
 }
 
-static void emit_group(struct unix_model *m, const struct unix_receive *rc,
+static void emit_group(struct unix_model *m, const struct unix_rx *rx,
 		       struct unix_group *g, const struct unix_sock_info *rsock, bool peek)
 {
 	enum unix_server server;
@@ -119,7 +136,7 @@ static void emit_group(struct unix_model *m, const struct unix_receive *rc,
 		m->c->stats.gave_up[IPC_UNIX]++;
 		break;
 	}
-	endpoint_set(&e.dst, rc->tgid, rc->tid, rc->comm);
+	endpoint_set(&e.dst, rx->tgid, rx->tid, rx->comm);
 	edge_set_object_bytes(&e, obj, olen);
 	e.has_bytes = true;
 	e.bytes = g->bytes;
@@ -145,8 +162,9 @@ static void emit_group(struct unix_model *m, const struct unix_receive *rc,
 	}
 	if (peek)
 		edge_attr_bool(&e, "peek", true);
-	if (g->how != UNIX_SENDER_TAG)
-		edge_attr_str(&e, "paired_by", g->how == UNIX_SENDER_CREDS ? "credentials" : "none");
+	if (g->how != UNIX_SENDER_TAG || g->late)
+		edge_attr_str(&e, "paired_by", g->late ? "late-tag" :
+			      g->how == UNIX_SENDER_CREDS ? "credentials" : "none");
 	edge_set_detail(&e, "type=%s bytes=%llu%s%s%s%s%s", type, (unsigned long long)g->bytes,
 			sname ? " server=" : "", sname ? sname : "", extra, peek ? " peek" : "",
 			g->how == UNIX_SENDER_CREDS ? " sender=credentials" :
@@ -158,14 +176,53 @@ static void emit_group(struct unix_model *m, const struct unix_receive *rc,
 	correlator_emit(m->c, &e);
 }
 
+static void unwait(struct unix_model *m, struct unix_wait *w)
+{
+	emit_group(m, &w->rx, &w->g, &w->rsock, w->peek);
+	w->used = false;
+	m->nwait--;
+}
+
+/* Hold a group whose sender may still name itself (a late record). */
+static void hold(struct unix_model *m, const struct unix_rx *rx, const struct unix_group *g,
+		 const struct unix_sock_info *rsock, bool peek, __u64 now)
+{
+	struct unix_wait *w = NULL, *oldest = NULL;
+
+	for (unsigned i = 0; i < UNIX_WAIT_MAX && !w; i++) {
+		if (!m->wait[i].used)
+			w = &m->wait[i];
+		else if (!oldest || m->wait[i].since < oldest->since)
+			oldest = &m->wait[i];
+	}
+	if (!w) {
+		m->c->stats.evicted[IPC_UNIX]++;
+		unwait(m, oldest);
+		w = oldest;
+	}
+	w->used = true;
+	w->rx = *rx;
+	w->g = *g;
+	w->rsock = *rsock;
+	w->peek = peek;
+	w->since = now;
+	m->nwait++;
+}
+
 static void release(struct unix_model *m, struct unix_receive *rc, const struct rec_unix_recv *done)
 {
 	bool peek = done && (done->flags & UNIX_MSG_PEEK);
 
 	/* a receive that failed delivered nothing */
 	if (!done || done->ret >= 0)
-		for (int i = 0; i < rc->ngroups; i++)
-			emit_group(m, rc, &rc->groups[i], done ? &done->sock : NULL, peek);
+		for (int i = 0; i < rc->ngroups; i++) {
+			struct unix_group *g = &rc->groups[i];
+
+			if (done && g->how == UNIX_SENDER_UNKNOWN && g->waiting_skb)
+				hold(m, &rc->rx, g, &done->sock, peek, done->hdr.ts_ns);
+			else
+				emit_group(m, &rc->rx, g, done ? &done->sock : NULL, peek);
+		}
 	rc->used = false;
 	rc->ngroups = 0;
 	m->nused--;
@@ -176,7 +233,7 @@ static struct unix_receive *find(struct unix_model *m, __u32 tgid, __u32 tid)
 	for (unsigned i = 0; i < UNIX_PENDING_MAX; i++) {
 		struct unix_receive *rc = &m->recv[i];
 
-		if (rc->used && rc->tid == tid && rc->tgid == tgid)
+		if (rc->used && rc->rx.tid == tid && rc->rx.tgid == tgid)
 			return rc;
 	}
 	return NULL;
@@ -202,9 +259,9 @@ static struct unix_receive *start(struct unix_model *m, const struct rec_header 
 	}
 	memset(rc, 0, sizeof(*rc) - sizeof(rc->groups));
 	rc->used = true;
-	rc->tgid = h->tgid;
-	rc->tid = h->tid;
-	memcpy(rc->comm, h->comm, IPCSNOOP_COMM_LEN);
+	rc->rx.tgid = h->tgid;
+	rc->rx.tid = h->tid;
+	memcpy(rc->rx.comm, h->comm, IPCSNOOP_COMM_LEN);
 	rc->first_ts = h->ts_ns;
 	m->nused++;
 	return rc;
@@ -242,7 +299,8 @@ static void on_copy(struct unix_model *m, const struct rec_unix_copy *r, bool wi
 	for (int i = 0; i < rc->ngroups && !g; i++) {
 		struct unix_group *x = &rc->groups[i];
 
-		if (x->how == r->sender_how && x->tgid == r->sender_tgid && x->sender.sk == r->sender.sk)
+		if (x->how == r->sender_how && x->tgid == r->sender_tgid && x->sender.sk == r->sender.sk &&
+		    x->waiting_skb == (r->waiting ? r->skb : 0))
 			g = x;
 	}
 	if (!g) {
@@ -250,7 +308,7 @@ static void on_copy(struct unix_model *m, const struct rec_unix_copy *r, bool wi
 			/* one read from more senders than we hold: print what we have */
 			m->c->stats.evicted[IPC_UNIX]++;
 			for (int i = 0; i < rc->ngroups; i++)
-				emit_group(m, rc, &rc->groups[i], NULL, false);
+				emit_group(m, &rc->rx, &rc->groups[i], NULL, false);
 			rc->ngroups = 0;
 		}
 		g = &rc->groups[rc->ngroups++];
@@ -260,6 +318,7 @@ static void on_copy(struct unix_model *m, const struct rec_unix_copy *r, bool wi
 		g->tid = r->sender_tid ? r->sender_tid : r->sender_tgid;
 		memcpy(g->comm, r->sender_comm, IPCSNOOP_COMM_LEN);
 		g->sender = r->sender;
+		g->waiting_skb = r->waiting ? r->skb : 0;
 		g->ts = r->hdr.ts_ns;
 		g->has_data = with_data;
 		g->data_max = r->data_max < IPCSNOOP_DATA_MAX ? r->data_max : IPCSNOOP_DATA_MAX;
@@ -278,6 +337,38 @@ static void on_copy(struct unix_model *m, const struct rec_unix_copy *r, bool wi
 	}
 	if (with_data)
 		add_data(g, r, before);
+}
+
+static void name_sender(struct unix_group *g, const struct rec_unix_late *r)
+{
+	g->how = UNIX_SENDER_TAG;
+	g->late = true;
+	g->tgid = r->hdr.tgid;
+	g->tid = r->hdr.tid;
+	memcpy(g->comm, r->hdr.comm, IPCSNOOP_COMM_LEN);
+	g->waiting_skb = 0;
+}
+
+/* The sender of an skb its receiver copied first: name it where it waits. */
+static void on_late(struct unix_model *m, const struct rec_unix_late *r)
+{
+	for (unsigned i = 0; i < UNIX_PENDING_MAX && m->nused; i++) {
+		struct unix_receive *rc = &m->recv[i];
+
+		if (!rc->used || rc->rx.tid != r->rx_tid)
+			continue;
+		for (int j = 0; j < rc->ngroups; j++)
+			if (rc->groups[j].waiting_skb == r->skb)
+				name_sender(&rc->groups[j], r);
+	}
+	for (unsigned i = 0; i < UNIX_WAIT_MAX && m->nwait; i++) {
+		struct unix_wait *w = &m->wait[i];
+
+		if (w->used && w->rx.tid == r->rx_tid && w->g.waiting_skb == r->skb) {
+			name_sender(&w->g, r);
+			unwait(m, w);
+		}
+	}
 }
 
 static void on_accept(struct unix_model *m, const struct rec_unix_accept *r)
@@ -324,7 +415,10 @@ static void *create(struct correlator *c)
 		return NULL;
 	m->c = c;
 	m->recv = calloc(UNIX_PENDING_MAX, sizeof(*m->recv));
-	if (!m->recv) {
+	m->wait = calloc(UNIX_WAIT_MAX, sizeof(*m->wait));
+	if (!m->recv || !m->wait) {
+		free(m->recv);
+		free(m->wait);
 		free(m);
 		return NULL;
 	}
@@ -338,6 +432,7 @@ static void destroy(void *mp)
 	if (!m)
 		return;
 	free(m->recv);
+	free(m->wait);
 	free(m);
 }
 
@@ -350,7 +445,7 @@ static int record(void *mp, const struct rec_header *h, size_t len)
 		const struct rec_unix_copy *r = (const void *)h;
 		bool with_data = len == sizeof(*r) + IPCSNOOP_DATA_MAX;
 
-		if ((len != sizeof(*r) && !with_data) || r->sender_how > UNIX_SENDER_CREDS ||
+		if ((len != sizeof(*r) && !with_data) || r->sender_how > UNIX_SENDER_CREDS || r->waiting > 1 ||
 		    r->data_len > (with_data ? IPCSNOOP_DATA_MAX : 0) || !sock_ok(&r->sender))
 			return -1;
 		learn(m, &r->sender);
@@ -367,6 +462,14 @@ static int record(void *mp, const struct rec_header *h, size_t len)
 		rc = find(m, h->tgid, h->tid);
 		if (rc)
 			release(m, rc, r);
+		return 0;
+	}
+	case REC_UNIX_LATE: {
+		const struct rec_unix_late *r = (const void *)h;
+
+		if (len != sizeof(*r))
+			return -1;
+		on_late(m, r);
 		return 0;
 	}
 	case REC_UNIX_ACCEPT: {
@@ -387,13 +490,17 @@ static void tick(void *mp, __u64 now_ns)
 {
 	struct unix_model *m = mp;
 
-	if (!m->nused)
-		return;
-	for (unsigned i = 0; i < UNIX_PENDING_MAX; i++) {
+	for (unsigned i = 0; i < UNIX_PENDING_MAX && m->nused; i++) {
 		struct unix_receive *rc = &m->recv[i];
 
 		if (rc->used && rc->first_ts + m->c->hold_ns <= now_ns)
 			release(m, rc, NULL);
+	}
+	for (unsigned i = 0; i < UNIX_WAIT_MAX && m->nwait; i++) {
+		struct unix_wait *w = &m->wait[i];
+
+		if (w->used && w->since + m->c->hold_ns <= now_ns)
+			unwait(m, w);   /* no late record: the sender stays unknown */
 	}
 }
 
@@ -404,6 +511,9 @@ static void flush(void *mp)
 	for (unsigned i = 0; i < UNIX_PENDING_MAX && m->nused; i++)
 		if (m->recv[i].used)
 			release(m, &m->recv[i], NULL);
+	for (unsigned i = 0; i < UNIX_WAIT_MAX && m->nwait; i++)
+		if (m->wait[i].used)
+			unwait(m, &m->wait[i]);
 }
 
 const struct model_ops unix_model_ops = {

@@ -13,6 +13,7 @@
 
 #define UNIX_PENDING_MAX 256    /* receives in progress (one per thread) */
 #define UNIX_GROUPS_MAX 8       /* senders one receive can hold */
+#define UNIX_WAIT_MAX 64        /* received groups waiting for their sender's late record */
 #define UNIX_KNOWN_MAX 1024     /* sockets whose inode is remembered after close */
 
 enum unix_server { UNIX_SERVER_UNKNOWN = 0, UNIX_SERVER_SRC, UNIX_SERVER_DST };

@@ -97,6 +97,30 @@ expect_edges kinds "kinds: exactly 9 edges" "$U" 9
 grep -q '"object":"@ipcsnoop\\u0000kinds-' "$TMP/kinds.json" && pass "kinds: JSON spells the NUL as \\u0000" \
 	|| fail "kinds: NUL not escaped in JSON"
 
+# --- data queued before tracing began: the sender is unknown, never guessed
+mkfifo "$TMP/go"
+"$DEMOS/unix_early" wait <"$TMP/go" >"$TMP/early.demo" &
+EARLY=$!
+exec 7>"$TMP/go"
+for i in $(seq 1 100); do [ -s "$TMP/early.demo" ] && break; sleep 0.02; done
+if start_bg early -t unix -p "$EARLY"; then
+	echo >&7
+	wait "$EARLY"
+	sleep 0.2
+	stop_bg INT
+	expect_edges early "early data: sender unknown, not exact, 5 bytes to the reader" \
+		"$DATA and .src.known==false and .exact==false and .paired_by==\"none\" and .dst.pid==$EARLY and .bytes==5" 1
+	expect_edges early "later data: exact, the reader to itself, 6 bytes" \
+		"$DATA and .src.pid==$EARLY and .dst.pid==$EARLY and .bytes==6 and .exact" 1
+	expect_edges early "early: exactly 2 edges" "$U" 2
+	grep -q 'warning: 1 unix records could not be paired' "$TMP/early.err" &&
+		pass "early: the unpaired receive is reported at exit" || fail "early: no report of the unpaired receive"
+else
+	fail "early: ipcsnoop did not start"
+	echo >&7
+fi
+exec 7>&-
+
 # --- payload capture (-x): bounded, base64 in JSON, escaped text in text output
 SOCK=$TMP/x.sock
 trace x5 -t unix -x 5 -- "$DEMOS/unix_notes" "$SOCK"

@@ -313,6 +313,65 @@ static void sender_from_credentials_or_unknown(void)
 	CHECK_EQ_INT(corr.stats.gave_up[IPC_UNIX], 1);
 }
 
+static void late(__u64 ts, __u32 sender, __u64 skb, __u32 rx_tid)
+{
+	struct rec_unix_late r;
+
+	make_header(&r.hdr, REC_UNIX_LATE, sizeof(r), ts, sender, sender, "latecomer");
+	r.skb = skb;
+	r.rx_tid = rx_tid;
+	r.len = 5;
+	CHECK_EQ_INT(correlator_record(&corr, &r, sizeof(r)), 0);
+}
+
+static void waiting_copy(__u64 ts, __u32 rtgid, const struct unix_sock_info *s, __u32 len)
+{
+	size_t sz;
+	struct rec_unix_copy *r = copy_rec(ts, rtgid, rtgid, UNIX_SENDER_UNKNOWN, 0, "", s, len, NULL, 0, &sz);
+
+	r->waiting = 1;
+	CHECK_EQ_INT(correlator_record(&corr, r, sz), 0);
+	free(r);
+}
+
+static void late_sender_names_itself(void)
+{
+	struct unix_sock_info a = sock(0x1000, 0x2000, 601, STREAM, 0, NULL, 0);
+	struct unix_sock_info b = sock(0x2000, 0x1000, 602, STREAM, 0, NULL, 0);
+
+	/* the receiver copied skb 0xabc000+100 before its sender's sk_data_ready */
+	setup();
+	waiting_copy(100, 20, &a, 5);
+	recv_done(101, 20, 5, 0, &b);
+	CHECK_EQ_INT(got.n, 0);                 /* held for the sender's late record */
+	late(102, 10, 0xabc000 + 100, 20);
+	CHECK_EQ_INT(got.n, 1);
+	CHECK_EQ_INT(got.edges[0].src.pid, 10);
+	CHECK_EQ_STR(got.edges[0].src.comm, "latecomer");
+	CHECK(!got.edges[0].inferred, "named by its sender: exact");
+	CHECK_EQ_STR(attr_str(&got.edges[0], "paired_by"), "late-tag");
+	CHECK_EQ_INT(got.edges[0].bytes, 5);
+	CHECK_EQ_STR(got.edges[0].object, "socketpair:[601]");
+	/* the late record may come before the receive returns */
+	waiting_copy(200, 20, &a, 5);
+	late(201, 11, 0xabc000 + 200, 20);
+	CHECK_EQ_INT(got.n, 1);
+	recv_done(202, 20, 5, 0, &b);
+	CHECK_EQ_INT(got.n, 2);
+	CHECK_EQ_INT(got.edges[1].src.pid, 11);
+	/* a late record for another thread or skb names nothing */
+	waiting_copy(300, 20, &a, 5);
+	recv_done(301, 20, 5, 0, &b);
+	late(302, 12, 0xabc000 + 300, 99);
+	late(303, 12, 0xabc000 + 299, 20);
+	CHECK_EQ_INT(got.n, 2);
+	/* no late record within hold_ns: unknown, counted */
+	correlator_tick(&corr, 301 + corr.hold_ns);
+	CHECK_EQ_INT(got.n, 3);
+	CHECK(!got.edges[2].src.known, "still unknown");
+	CHECK_EQ_INT(corr.stats.gave_up[IPC_UNIX], 1);
+}
+
 static void peek_and_failed_receives(void)
 {
 	struct unix_sock_info a = sock(0x1000, 0x2000, 601, DGRAM, 0, NULL, 0);
@@ -464,7 +523,8 @@ static void malformed_records_are_counted(void)
 RUN_TESTS(T(stream_receive_is_one_exact_edge), T(shared_socket_splits_by_real_sender),
 	  T(receives_of_threads_do_not_mix), T(names_paths_abstract_and_unnamed),
 	  T(abstract_object_prints_escaped), T(server_end_rules), T(scm_rights_and_credentials),
-	  T(sender_from_credentials_or_unknown), T(peek_and_failed_receives),
+	  T(sender_from_credentials_or_unknown), T(late_sender_names_itself),
+	  T(peek_and_failed_receives),
 	  T(payload_is_joined_and_capped), T(held_receive_times_out),
 	  T(full_tables_evict_without_loss), T(accept_is_a_connect_edge),
 	  T(malformed_records_are_counted))

@@ -175,6 +175,20 @@ if require_cmd redis-server "redis (make deps installs redis-server)" &&
 		else
 			fail "redis: ipcsnoop did not start"
 		fi
+		# -c the client's name: the server's receive is kept for its tagged sender
+		if start_bg rcomm -t unix -c redis-cli; then
+			redis-cli -s "$RSOCK" GET k >/dev/null
+			sleep 0.3
+			stop_bg INT
+			expect_edges rcomm "redis -c redis-cli: redis-cli -> redis-server GET, 20 bytes" \
+				"$U and .src.comm==\"redis-cli\" and .dst.pid==$REDIS and .bytes==20 and .exact" 1
+			expect_edges rcomm "redis -c redis-cli: redis-server -> redis-cli \$5 hello, 11 bytes" \
+				"$U and .src.pid==$REDIS and .dst.comm==\"redis-cli\" and .bytes==11" 1
+			expect_edges rcomm "redis -c redis-cli: nothing without redis-cli at an end" \
+				".src.comm!=\"redis-cli\" and .dst.comm!=\"redis-cli\"" 0
+		else
+			fail "redis: ipcsnoop did not start"
+		fi
 	else
 		fail "redis: redis-server did not create $RSOCK: $(tail -3 "$TMP/redis/log" 2>/dev/null)"
 	fi

@@ -4,36 +4,15 @@
  * record per skb it read (each naming the process that queued that skb) and
  * then one recv record naming the receiving socket; the copies of one thread
  * are grouped by sender until that recv record, or hold_ns, or the end.
- * Accepted connections print at once (connect -> accept).
+ * A copy made before its sender tagged the skb waits up to hold_ns for the
+ * sender's late record. Accepted connections print at once (unix_edge.c).
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
 #include "unix_model.h"
 
 #define UNIX_MSG_PEEK 2
-
-struct unix_group {                 /* what one receive took from one sender */
-	__u32 how, tgid, tid;
-	bool late;                      /* TAG from the sender's late record */
-	__u64 waiting_skb;              /* UNKNOWN copied before it was tagged: its skb */
-	char comm[IPCSNOOP_COMM_LEN];
-	struct unix_sock_info sender;
-	__u64 ts, bytes;
-	__u32 messages, nfds;
-	__u32 fd_kinds[UNIX_FDK_COUNT];
-	bool has_creds;
-	__u32 cred_pid, cred_uid, cred_gid;
-	bool has_data, data_gap;        /* -x: payload; a gap ends it */
-	unsigned data_len, data_max;
-	unsigned char data[IPCSNOOP_DATA_MAX];
-};
-
-struct unix_rx {                     /* the receiving thread */
-	__u32 tgid, tid;
-	char comm[IPCSNOOP_COMM_LEN];
-};
 
 struct unix_receive {                /* one thread's receive in progress */
 	bool used;
@@ -105,80 +84,17 @@ static void recall(struct unix_model *m, struct unix_sock_info *s, const struct 
 	}
 }
 
-static void emit_group(struct unix_model *m, const struct unix_rx *rx,
-		       struct unix_group *g, const struct unix_sock_info *rsock, bool peek)
+/* Name a closed sender from memory, then print. */
+static void emit_one(struct unix_model *m, const struct unix_rx *rx, struct unix_group *g,
+		     const struct unix_sock_info *rsock, bool peek)
 {
-	enum unix_server server;
-	const char *type = unix_type_name(rsock ? rsock->type : g->sender.type);
-	char obj[EDGE_OBJECT_LEN], kinds[96] = "", creds[64] = "", extra[160] = "";
-	const char *sname;
-	size_t olen;
-	struct edge e;
-
 	recall(m, &g->sender, rsock);
-	server = unix_server_end(&g->sender, rsock);
-	sname = unix_server_name(server);
-	olen = unix_object_name(&g->sender, rsock, server, obj, sizeof(obj));
-
-	edge_init(&e, IPC_UNIX, g->ts);
-	switch (g->how) {
-	case UNIX_SENDER_TAG:
-		endpoint_set(&e.src, g->tgid, g->tid, g->comm);
-		break;
-	case UNIX_SENDER_CREDS:
-		/* the kernel wrote the sender's pid; a privileged sender may claim another */
-		endpoint_set(&e.src, g->tgid, g->tid, g->comm);
-		e.inferred = true;
-		break;
-	default:
-		e.src.known = false;
-		e.inferred = true;
-		m->c->stats.gave_up[IPC_UNIX]++;
-		break;
-	}
-	endpoint_set(&e.dst, rx->tgid, rx->tid, rx->comm);
-	edge_set_object_bytes(&e, obj, olen);
-	e.has_bytes = true;
-	e.bytes = g->bytes;
-	edge_attr_str(&e, "socket_type", type);
-	if (sname)
-		edge_attr_str(&e, "server", sname);
-	if (g->sender.inode)
-		edge_attr_int(&e, "src_inode", g->sender.inode);
-	if (rsock && rsock->inode)
-		edge_attr_int(&e, "dst_inode", rsock->inode);
-	edge_attr_int(&e, "messages", g->messages);
-	if (g->nfds) {
-		unix_fd_kinds_str(g->fd_kinds, kinds, sizeof(kinds));
-		edge_attr_int(&e, "fds", g->nfds);
-		edge_attr_str(&e, "fd_kinds", kinds);
-		snprintf(extra, sizeof(extra), " fds=%u(%s)", g->nfds, kinds);
-	}
-	if (g->has_creds) {
-		snprintf(creds, sizeof(creds), "pid=%u uid=%u gid=%u", g->cred_pid, g->cred_uid, g->cred_gid);
-		edge_attr_str(&e, "creds", creds);
-		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), " creds=%u/%u/%u",
-			 g->cred_pid, g->cred_uid, g->cred_gid);
-	}
-	if (peek)
-		edge_attr_bool(&e, "peek", true);
-	if (g->how != UNIX_SENDER_TAG || g->late)
-		edge_attr_str(&e, "paired_by", g->late ? "late-tag" :
-			      g->how == UNIX_SENDER_CREDS ? "credentials" : "none");
-	edge_set_detail(&e, "type=%s bytes=%llu%s%s%s%s%s", type, (unsigned long long)g->bytes,
-			sname ? " server=" : "", sname ? sname : "", extra, peek ? " peek" : "",
-			g->how == UNIX_SENDER_CREDS ? " sender=credentials" :
-			g->how == UNIX_SENDER_TAG ? "" : " sender=unknown");
-	if (g->has_data) {
-		e.data = g->data;
-		e.data_len = g->data_len;
-	}
-	correlator_emit(m->c, &e);
+	unix_emit_group(m->c, rx, g, rsock, peek);
 }
 
 static void unwait(struct unix_model *m, struct unix_wait *w)
 {
-	emit_group(m, &w->rx, &w->g, &w->rsock, w->peek);
+	emit_one(m, &w->rx, &w->g, &w->rsock, w->peek);
 	w->used = false;
 	m->nwait--;
 }
@@ -221,7 +137,7 @@ static void release(struct unix_model *m, struct unix_receive *rc, const struct 
 			if (done && g->how == UNIX_SENDER_UNKNOWN && g->waiting_skb)
 				hold(m, &rc->rx, g, &done->sock, peek, done->hdr.ts_ns);
 			else
-				emit_group(m, &rc->rx, g, done ? &done->sock : NULL, peek);
+				emit_one(m, &rc->rx, g, done ? &done->sock : NULL, peek);
 		}
 	rc->used = false;
 	rc->ngroups = 0;
@@ -257,8 +173,8 @@ static struct unix_receive *start(struct unix_model *m, const struct rec_header 
 		release(m, oldest, NULL);
 		rc = oldest;
 	}
-	memset(rc, 0, sizeof(*rc) - sizeof(rc->groups));
 	rc->used = true;
+	rc->ngroups = 0;
 	rc->rx.tgid = h->tgid;
 	rc->rx.tid = h->tid;
 	memcpy(rc->rx.comm, h->comm, IPCSNOOP_COMM_LEN);
@@ -308,7 +224,7 @@ static void on_copy(struct unix_model *m, const struct rec_unix_copy *r, bool wi
 			/* one read from more senders than we hold: print what we have */
 			m->c->stats.evicted[IPC_UNIX]++;
 			for (int i = 0; i < rc->ngroups; i++)
-				emit_group(m, &rc->rx, &rc->groups[i], NULL, false);
+				emit_one(m, &rc->rx, &rc->groups[i], NULL, false);
 			rc->ngroups = 0;
 		}
 		g = &rc->groups[rc->ngroups++];
@@ -369,35 +285,6 @@ static void on_late(struct unix_model *m, const struct rec_unix_late *r)
 			unwait(m, w);
 		}
 	}
-}
-
-static void on_accept(struct unix_model *m, const struct rec_unix_accept *r)
-{
-	char obj[EDGE_OBJECT_LEN];
-	size_t olen = unix_addr_name(&r->server, obj, sizeof(obj));
-	const char *type = unix_type_name(r->server.type);
-	struct edge e;
-
-	edge_init(&e, IPC_UNIX, r->hdr.ts_ns);
-	if (r->client_tgid)
-		endpoint_set(&e.src, r->client_tgid, r->client_tgid, r->client_comm);
-	else
-		e.src.known = false;
-	e.inferred = !r->client_tgid;
-	endpoint_set(&e.dst, r->hdr.tgid, r->hdr.tid, r->hdr.comm);
-	if (olen)
-		edge_set_object_bytes(&e, obj, olen);
-	else
-		edge_set_object(&e, "socket:[%llu]", (unsigned long long)r->server.inode);
-	edge_attr_str(&e, "event", "connect");
-	edge_attr_str(&e, "socket_type", type);
-	edge_attr_str(&e, "server", "dst");
-	if (r->client.inode)
-		edge_attr_int(&e, "src_inode", r->client.inode);
-	if (r->server.inode)
-		edge_attr_int(&e, "dst_inode", r->server.inode);
-	edge_set_detail(&e, "connect->accept type=%s server=dst", type);
-	correlator_emit(m->c, &e);
 }
 
 static bool sock_ok(const struct unix_sock_info *s)
@@ -479,7 +366,7 @@ static int record(void *mp, const struct rec_header *h, size_t len)
 			return -1;
 		learn(m, &r->server);
 		learn(m, &r->client);
-		on_accept(m, r);
+		unix_emit_accept(m->c, r);
 		return 0;
 	}
 	}

@@ -7,6 +7,7 @@
 #ifndef IPCSNOOP_UNIX_MODEL_H
 #define IPCSNOOP_UNIX_MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 #include "correlator.h"
@@ -15,6 +16,27 @@
 #define UNIX_GROUPS_MAX 8       /* senders one receive can hold */
 #define UNIX_WAIT_MAX 64        /* received groups waiting for their sender's late record */
 #define UNIX_KNOWN_MAX 1024     /* sockets whose inode is remembered after close */
+
+struct unix_group {                 /* what one receive took from one sender */
+	__u32 how, tgid, tid;
+	bool late;                      /* TAG from the sender's late record */
+	__u64 waiting_skb;              /* UNKNOWN copied before it was tagged: its skb */
+	char comm[IPCSNOOP_COMM_LEN];
+	struct unix_sock_info sender;
+	__u64 ts, bytes;
+	__u32 messages, nfds;
+	__u32 fd_kinds[UNIX_FDK_COUNT];
+	bool has_creds;
+	__u32 cred_pid, cred_uid, cred_gid;
+	bool has_data, data_gap;        /* -x: payload; a gap ends it */
+	unsigned data_len, data_max;
+	unsigned char data[IPCSNOOP_DATA_MAX];
+};
+
+struct unix_rx {                     /* the receiving thread */
+	__u32 tgid, tid;
+	char comm[IPCSNOOP_COMM_LEN];
+};
 
 enum unix_server { UNIX_SERVER_UNKNOWN = 0, UNIX_SERVER_SRC, UNIX_SERVER_DST };
 
@@ -32,5 +54,10 @@ size_t unix_object_name(const struct unix_sock_info *src, const struct unix_sock
 			enum unix_server server, char *buf, size_t cap);
 /* "pipe:1,socket:2" from per-kind counts (enum unix_fd_kind) */
 void unix_fd_kinds_str(const __u32 kinds[UNIX_FDK_COUNT], char *buf, size_t cap);
+
+/* unix_edge.c: print a receive's bytes from one sender, or a connection */
+void unix_emit_group(struct correlator *c, const struct unix_rx *rx,
+		     const struct unix_group *g, const struct unix_sock_info *rsock, bool peek);
+void unix_emit_accept(struct correlator *c, const struct rec_unix_accept *r);
 
 #endif

@@ -10,7 +10,8 @@ DESTDIR   ?=
 
 # Debian 12 packages the build, the tests and `make run` need.
 DEPS      := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev gcc make \
-             pkg-config jq graphviz
+             pkg-config jq graphviz \
+             redis-server
 BENCH_DEPS := strace bpftrace
 # `make test-kernels` (QEMU boots Debian's cloud kernels from an initramfs)
 KERNEL_DEPS := qemu-system-x86 busybox-static cpio

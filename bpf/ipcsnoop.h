@@ -37,6 +37,10 @@ enum rec_type {
 	REC_PIPE_FIRST = 20, REC_PIPE_LAST = 39,
 
 	/* unix sockets */
+	REC_UNIX_COPY = 40,     /* receiver copied bytes out of one skb */
+	REC_UNIX_RECV = 41,     /* that receive returned: the receiving socket */
+	REC_UNIX_ACCEPT = 42,   /* accept() returned a connection from a client */
+	REC_UNIX_LATE = 43,     /* a sender tags an skb its receiver already copied */
 	REC_UNIX_FIRST = 40, REC_UNIX_LAST = 59,
 
 	/* SysV message queues, shared memory, semaphores; POSIX message queues */
@@ -133,9 +137,83 @@ struct sig_agg_val {
 
 
 /* ---- unix sockets: records of types REC_UNIX_FIRST..REC_UNIX_LAST ---- */
+#define UNIX_FD_SCAN 32         /* SCM_RIGHTS files classified per skb; the rest count as unknown */
 
+/* How the copy record knows its sender (enum unix_sender). */
+#define UNIX_SENDER_UNKNOWN 0   /* no tag (sent before tracing, or a race) and no credentials */
+#define UNIX_SENDER_TAG     1   /* tagged in the sender's context when it queued the skb: exact */
+#define UNIX_SENDER_CREDS   2   /* UNIXCB(skb).pid: SO_PASSCRED / SCM_CREDENTIALS */
 
+/* Kinds of the files passed with SCM_RIGHTS (index of rec_unix_copy.fd_kinds). */
+enum unix_fd_kind {
+	UNIX_FDK_PIPE = 0, UNIX_FDK_SOCKET, UNIX_FDK_FILE, UNIX_FDK_DIR, UNIX_FDK_CHR,
+	UNIX_FDK_BLK, UNIX_FDK_LINK, UNIX_FDK_ANON, UNIX_FDK_UNKNOWN, UNIX_FDK_COUNT,
+};
 
+/* unix_sock_info.flags */
+#define UNIX_SOCK_ACCEPTED  1   /* the server end of a connection (has a listener) */
+#define UNIX_SOCK_LISTENING 2
+
+/* A unix socket as the kernel holds it. */
+struct unix_sock_info {
+	__u64 sk;                   /* kernel address: identity while it lives */
+	__u64 peer;                 /* unix_peer(sk), 0 if none */
+	__u64 inode;                /* the socket:[INODE] of /proc/PID/fd; 0 once closed */
+	__u16 type;                 /* SOCK_STREAM 1, SOCK_DGRAM 2, SOCK_SEQPACKET 5 */
+	__u8 state;
+	__u8 flags;                 /* UNIX_SOCK_* */
+	__u16 addr_len;             /* bytes of addr (sun_path); 0: unnamed */
+	__u16 pad;
+	char addr[IPCSNOOP_PATH_LEN]; /* raw: abstract names start with NUL */
+};
+
+/* In the receiver, once per skb a receive copies from. */
+struct rec_unix_copy {
+	struct rec_header hdr;      /* the receiver */
+	__u64 skb;
+	__u32 len;                  /* bytes copied from this skb */
+	__u32 skb_len;
+	__u32 offset;               /* where the copy starts in the skb */
+	__u32 sender_how;           /* UNIX_SENDER_* */
+	__u32 sender_tgid;          /* TAG: the process that queued the skb; CREDS: the pid */
+	__u32 sender_tid;
+	char sender_comm[IPCSNOOP_COMM_LEN];
+	__u16 waiting;              /* UNKNOWN, copied before its sender tagged it: a late record may follow */
+	__u16 has_creds;            /* UNIXCB(skb).pid was set: */
+	__u32 cred_pid, cred_uid, cred_gid;
+	__u32 nfds;                 /* SCM_RIGHTS files attached to this skb */
+	__u16 fd_kinds[UNIX_FDK_COUNT + 1]; /* per enum unix_fd_kind; last is padding */
+	__u32 data_len;             /* payload bytes that follow the record (-x) */
+	__u32 data_max;             /* the -x cap in force */
+	struct unix_sock_info sender; /* skb->sk: the sending socket */
+	/* record size: sizeof(struct rec_unix_copy), + IPCSNOOP_DATA_MAX with -x */
+};
+
+/* sock_recv_length in the receiver, after its copies: which socket received. */
+struct rec_unix_recv {
+	struct rec_header hdr;
+	__s32 ret;
+	__s32 flags;                /* MSG_PEEK... */
+	struct unix_sock_info sock;
+};
+
+/* In the sender: the skb it just queued had been copied (untagged) by its receiver. */
+struct rec_unix_late {
+	struct rec_header hdr;      /* the sender */
+	__u64 skb;
+	__u32 rx_tid;               /* the receiving thread that copied it */
+	__u32 len;                  /* skb->len */
+};
+
+/* accept() returned a unix socket: the client is its peer's connecting process. */
+struct rec_unix_accept {
+	struct rec_header hdr;      /* the acceptor */
+	__u32 client_tgid;          /* SO_PEERCRED pid: who called connect(); 0 unknown */
+	__u32 pad;
+	char client_comm[IPCSNOOP_COMM_LEN];
+	struct unix_sock_info server; /* the accepted socket, named like its listener */
+	struct unix_sock_info client; /* the connecting socket */
+};
 
 /* ---- SysV and POSIX IPC: records of types REC_SYSV_FIRST..REC_SYSV_LAST ---- */
 

@@ -1,2 +1,440 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* unix: not implemented yet. Programs here are named unix_<hook> (the loader enables them by -t). */
+/*
+ * Unix domain sockets: each receive pairs exactly with the process that sent.
+ *
+ * - unix_ready (sock:sk_data_ready) runs in the SENDER right after it queued
+ *   an skb on the receiver's queue: the queue's tail is that skb, tagged here
+ *   with the sending process in unix_tags. Two senders racing on one queue
+ *   mark the tag as a conflict (unknown) rather than guess. A receiver that
+ *   copies the skb first (the sender was preempted between queueing and
+ *   sk_data_ready) leaves a WAITING placeholder; the sender then finds it and
+ *   says who it was in a late record. Both sides insert with BPF_NOEXIST, so
+ *   exactly one of them is first.
+ * - unix_copy (skb:skb_copy_datagram_iovec) runs in the RECEIVER for every
+ *   skb it copies from; skb->sk is the sending socket, the tag names the
+ *   sending process (exact even when processes share the socket after fork),
+ *   UNIXCB(skb) holds the credentials (SO_PASSCRED / SCM_CREDENTIALS) and the
+ *   SCM_RIGHTS files.
+ * - unix_recv (sock:sock_recv_length) closes the receive: the receiving socket.
+ * - unix_accept*: accept() returned a unix socket; its peer credentials name the
+ *   process that called connect() (set by the kernel in the client's context).
+ * - unix_skb_free: a freed skb's tag is forgotten, so a reused address never
+ *   carries an old sender.
+ */
+
+#define UNIX_AF_UNIX 1
+#define UNIX_TCP_LISTEN 10
+#define UNIX_SOCK_STREAM 1
+#define UNIX_S_IFMT   00170000
+#define UNIX_S_IFSOCK 0140000
+#define UNIX_S_IFLNK  0120000
+#define UNIX_S_IFREG  0100000
+#define UNIX_S_IFBLK  0060000
+#define UNIX_S_IFDIR  0040000
+#define UNIX_S_IFCHR  0020000
+#define UNIX_S_IFIFO  0010000
+#define UNIX_TAGS_MAX 16384
+#define UNIX_EEXIST 17
+
+#define UNIX_TAG_SENDER   0     /* tgid/tid/comm: the process that queued it */
+#define UNIX_TAG_WAITING  1     /* tid: the receiver that copied it before it was tagged */
+#define UNIX_TAG_CONFLICT 2     /* two senders claimed it: unknown */
+
+/* Who queued an skb, written in the sender's context (or a receiver's placeholder). */
+struct unix_tag {
+	__u64 sk;                   /* skb->sk when tagged */
+	__u32 tgid, tid;
+	__u32 len;                  /* skb->len when tagged */
+	__u32 state;                /* UNIX_TAG_* */
+	char comm[IPCSNOOP_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, UNIX_TAGS_MAX);
+	__type(key, __u64);         /* skb address */
+	__type(value, struct unix_tag);
+} unix_tags SEC(".maps");
+
+/* Threads with copy records whose receive has not returned yet. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);         /* tid */
+	__type(value, __u8);
+} unix_pending SEC(".maps");
+
+/* Is this other end (not current) selected by the filter? */
+static __always_inline bool unix_other_selected(__u32 tgid, const char *comm)
+{
+	if (!filter_active)
+		return true;
+	if (tgid && tgid_traced(tgid))
+		return true;
+	return filter_comm_set && comm_matches(comm);
+}
+
+/* The host pid of a struct pid and the name of its process ("" if gone). */
+static __always_inline __u32 unix_pid_nr(struct pid *pid, char *comm)
+{
+	struct hlist_node *first;
+	struct task_struct *t;
+
+	comm[0] = '\0';
+	if (!pid)
+		return 0;
+	first = BPF_CORE_READ(pid, tasks[PIDTYPE_TGID].first);
+	if (first) {
+		t = (void *)first - (bpf_core_field_offset(struct task_struct, pid_links) +
+				     PIDTYPE_TGID * sizeof(struct hlist_node));
+		bpf_core_read_str(comm, IPCSNOOP_COMM_LEN, &t->comm);
+	}
+	return BPF_CORE_READ(pid, numbers[0].nr);
+}
+
+static __always_inline void unix_sock_fill(struct unix_sock_info *i, struct sock *sk)
+{
+	struct unix_sock *u = (struct unix_sock *)sk;
+	struct unix_address *addr;
+	struct socket *so;
+	__u64 n = 0;                /* 64-bit: the verifier must see the clamp */
+	__s64 len;
+
+	i->sk = (__u64)sk;
+	i->peer = (__u64)BPF_CORE_READ(u, peer);
+	i->type = BPF_CORE_READ(sk, sk_type);
+	i->state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	i->flags = i->state == UNIX_TCP_LISTEN ? UNIX_SOCK_LISTENING : 0;
+	if (bpf_core_field_exists(u->listener) && BPF_CORE_READ(u, listener))
+		i->flags |= UNIX_SOCK_ACCEPTED;
+	so = BPF_CORE_READ(sk, sk_socket);
+	i->inode = so ? BPF_CORE_READ(container_of(so, struct socket_alloc, socket), vfs_inode.i_ino) : 0;
+	i->pad = 0;
+	addr = BPF_CORE_READ(u, addr);
+	len = addr ? (__s64)BPF_CORE_READ(addr, len) - 2 : 0;   /* minus sun_family */
+	if (len > 0) {
+		n = len;
+		if (n > IPCSNOOP_PATH_LEN)
+			n = IPCSNOOP_PATH_LEN;
+		barrier_var(n);
+		if (bpf_probe_read_kernel(i->addr, n, &addr->name[0].sun_path))
+			n = 0;
+	}
+	i->addr_len = n;
+}
+
+static __always_inline __u32 unix_fd_kind(struct file *f)
+{
+	__u32 mode = BPF_CORE_READ(f, f_inode, i_mode) & UNIX_S_IFMT;
+
+	switch (mode) {
+	case UNIX_S_IFIFO: return UNIX_FDK_PIPE;
+	case UNIX_S_IFSOCK: return UNIX_FDK_SOCKET;
+	case UNIX_S_IFREG: return UNIX_FDK_FILE;
+	case UNIX_S_IFDIR: return UNIX_FDK_DIR;
+	case UNIX_S_IFCHR: return UNIX_FDK_CHR;
+	case UNIX_S_IFBLK: return UNIX_FDK_BLK;
+	case UNIX_S_IFLNK: return UNIX_FDK_LINK;
+	case 0: return UNIX_FDK_ANON;     /* anon inodes: eventfd, epoll, timerfd... */
+	}
+	return UNIX_FDK_UNKNOWN;
+}
+
+/* The SCM_RIGHTS files attached to an skb, counted by kind. */
+static __always_inline void unix_count_fds(struct rec_unix_copy *r, struct scm_fp_list *fp)
+{
+	int count, i;
+
+	for (i = 0; i < UNIX_FDK_COUNT + 1; i++)
+		r->fd_kinds[i] = 0;
+	r->nfds = 0;
+	if (!fp)
+		return;
+	count = BPF_CORE_READ(fp, count);
+	if (count <= 0)
+		return;
+	r->nfds = count;
+	for (i = 0; i < UNIX_FD_SCAN && i < count; i++) {
+		struct file *f = BPF_CORE_READ(fp, fp[i]);
+		__u32 k = f ? unix_fd_kind(f) : UNIX_FDK_UNKNOWN;
+
+		if (k < UNIX_FDK_COUNT)
+			r->fd_kinds[k]++;
+	}
+	if (count > UNIX_FD_SCAN)
+		r->fd_kinds[UNIX_FDK_UNKNOWN] += count - UNIX_FD_SCAN;
+}
+
+SEC("tp_btf/sk_data_ready")
+int BPF_PROG(unix_ready, const struct sock *sk)
+{
+	struct unix_tag *old, tag = {};
+	struct sk_buff *tail;
+	struct sock *owner;
+	__u64 id, key;
+
+	if (sk->__sk_common.skc_family != UNIX_AF_UNIX ||
+	    sk->__sk_common.skc_state == UNIX_TCP_LISTEN)
+		return 0;
+	tail = sk->sk_receive_queue.prev;
+	if ((void *)tail == (void *)&sk->sk_receive_queue)
+		return 0;               /* already read: nothing to tag */
+	owner = tail->sk;
+	if (!owner)
+		return 0;
+	id = bpf_get_current_pid_tgid();
+	if ((__u32)(id >> 32) == self_tgid)
+		return 0;
+	key = (__u64)tail;
+	tag.sk = (__u64)owner;
+	tag.tgid = id >> 32;
+	tag.tid = (__u32)id;
+	tag.len = tail->len;
+	tag.state = UNIX_TAG_SENDER;
+	bpf_get_current_comm(&tag.comm, sizeof(tag.comm));
+	if (bpf_map_update_elem(&unix_tags, &key, &tag, BPF_NOEXIST) != -UNIX_EEXIST)
+		return 0;
+	old = bpf_map_lookup_elem(&unix_tags, &key);
+	if (!old)
+		return 0;               /* freed meanwhile */
+	if (old->sk != (__u64)owner || old->len != tag.len) {
+		bpf_map_update_elem(&unix_tags, &key, &tag, BPF_ANY);   /* a stale entry */
+		return 0;
+	}
+	if (old->state == UNIX_TAG_WAITING) {
+		/* the receiver was first: say who sent what it copied */
+		struct rec_unix_late *r = RECORD_RESERVE(struct rec_unix_late, REC_UNIX_LATE, IPC_UNIX);
+
+		if (r) {
+			r->skb = key;
+			r->rx_tid = old->tid;
+			r->len = tag.len;
+			bpf_ringbuf_submit(r, 0);
+		}
+		bpf_map_update_elem(&unix_tags, &key, &tag, BPF_ANY);
+		return 0;
+	}
+	/* tagged already: by us (the same skb), or by a racing sender */
+	if (old->state == UNIX_TAG_SENDER && old->tid != tag.tid)
+		old->state = UNIX_TAG_CONFLICT;
+	return 0;
+}
+
+static __always_inline void unix_forget(const struct sk_buff *skb)
+{
+	struct sock *sk = skb->sk;
+	__u64 key = (__u64)skb;
+
+	if (sk && sk->__sk_common.skc_family == UNIX_AF_UNIX)
+		bpf_map_delete_elem(&unix_tags, &key);
+}
+
+SEC("tp_btf/consume_skb")
+int BPF_PROG(unix_skb_consume, struct sk_buff *skb)
+{
+	unix_forget(skb);
+	return 0;
+}
+
+SEC("tp_btf/kfree_skb")
+int BPF_PROG(unix_skb_free, struct sk_buff *skb)
+{
+	unix_forget(skb);
+	return 0;
+}
+
+SEC("tp_btf/skb_copy_datagram_iovec")
+int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
+{
+	struct sock *sk = skb->sk;
+	struct unix_skb_parms *cb;
+	struct rec_unix_copy *r;
+	struct unix_tag *tag;
+	char ccomm[IPCSNOOP_COMM_LEN] = {};
+	__u32 tgid, tid, cpid, size, headlen, offset;
+	struct pid *pid;
+	__u64 id, key;
+	bool valid, waiting;
+
+	if (!sk || sk->__sk_common.skc_family != UNIX_AF_UNIX)
+		return 0;
+	id = bpf_get_current_pid_tgid();
+	tgid = id >> 32;
+	tid = (__u32)id;
+	if (tgid == self_tgid)
+		return 0;
+	key = (__u64)skb;
+	tag = bpf_map_lookup_elem(&unix_tags, &key);
+	valid = tag && tag->state == UNIX_TAG_SENDER && tag->sk == (__u64)sk && tag->len == skb->len;
+	cb = (struct unix_skb_parms *)skb->cb;
+	pid = BPF_CORE_READ(cb, pid);
+	cpid = unix_pid_nr(pid, ccomm);
+	if (!current_selected(tgid) && !(valid && unix_other_selected(tag->tgid, tag->comm)) &&
+	    !(cpid && unix_other_selected(cpid, ccomm)))
+		return 0;
+	waiting = tag && tag->state == UNIX_TAG_WAITING;
+	if (!tag) {
+		/* copied before its sender tagged it: leave a placeholder */
+		struct unix_tag w = { .sk = (__u64)sk, .tgid = tgid, .tid = tid, .len = skb->len,
+				      .state = UNIX_TAG_WAITING };
+
+		if (bpf_map_update_elem(&unix_tags, &key, &w, BPF_NOEXIST) == -UNIX_EEXIST) {
+			/* the sender tagged it just now */
+			tag = bpf_map_lookup_elem(&unix_tags, &key);
+			valid = tag && tag->state == UNIX_TAG_SENDER && tag->sk == (__u64)sk &&
+				tag->len == skb->len;
+		} else {
+			waiting = true;
+		}
+	}
+
+	size = sizeof(*r) + (data_max ? IPCSNOOP_DATA_MAX : 0);
+	r = bpf_ringbuf_reserve(&events, size, 0);
+	if (!r) {
+		count_drop(IPC_UNIX);
+		return 0;
+	}
+	fill_header(&r->hdr, REC_UNIX_COPY, size);
+	r->skb = key;
+	r->len = len > 0 ? len : 0;
+	r->skb_len = skb->len;
+	offset = sk->sk_type == UNIX_SOCK_STREAM ? BPF_CORE_READ(cb, consumed) : 0;
+	r->offset = offset;
+	if (valid) {
+		r->sender_how = UNIX_SENDER_TAG;
+		r->sender_tgid = tag->tgid;
+		r->sender_tid = tag->tid;
+		__builtin_memcpy(r->sender_comm, tag->comm, IPCSNOOP_COMM_LEN);
+	} else if (cpid) {
+		r->sender_how = UNIX_SENDER_CREDS;
+		r->sender_tgid = cpid;
+		r->sender_tid = cpid;
+		__builtin_memcpy(r->sender_comm, ccomm, IPCSNOOP_COMM_LEN);
+	} else {
+		r->sender_how = UNIX_SENDER_UNKNOWN;
+		r->sender_tgid = 0;
+		r->sender_tid = 0;
+		__builtin_memset(r->sender_comm, 0, IPCSNOOP_COMM_LEN);
+	}
+	r->waiting = !valid && waiting;
+	r->has_creds = pid != NULL;
+	r->cred_pid = cpid;
+	r->cred_uid = BPF_CORE_READ(cb, uid.val);
+	r->cred_gid = BPF_CORE_READ(cb, gid.val);
+	unix_count_fds(r, BPF_CORE_READ(cb, fp));
+	r->data_max = data_max;
+	unix_sock_fill(&r->sender, sk);
+	r->data_len = 0;
+	if (data_max) {
+		/* the linear part holds the first ~3.7 KiB of every skb unix builds */
+		headlen = skb->len - skb->data_len;
+		if (offset < headlen) {
+			__u64 n = headlen - offset;     /* 64-bit: the verifier sees the clamps */
+
+			if (n > r->len)
+				n = r->len;
+			if (n > data_max)
+				n = data_max;
+			if (n > IPCSNOOP_DATA_MAX)
+				n = IPCSNOOP_DATA_MAX;
+			barrier_var(n);
+			if (!bpf_probe_read_kernel((void *)(r + 1), n, skb->data + offset))
+				r->data_len = n;
+		}
+	}
+	bpf_ringbuf_submit(r, 0);
+	bpf_map_update_elem(&unix_pending, &tid, &(__u8){1}, BPF_ANY);
+	return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(unix_recv, struct sock *sk, int ret, int flags)
+{
+	struct rec_unix_recv *r;
+	__u32 tid;
+
+	if (sk->__sk_common.skc_family != UNIX_AF_UNIX)
+		return 0;
+	tid = (__u32)bpf_get_current_pid_tgid();
+	if (!bpf_map_lookup_elem(&unix_pending, &tid))
+		return 0;               /* no copy record was kept for this receive */
+	bpf_map_delete_elem(&unix_pending, &tid);
+	r = RECORD_RESERVE(struct rec_unix_recv, REC_UNIX_RECV, IPC_UNIX);
+	if (!r)
+		return 0;
+	r->ret = ret;
+	r->flags = flags;
+	unix_sock_fill(&r->sock, sk);
+	bpf_ringbuf_submit(r, 0);
+	return 0;
+}
+
+/* syscalls:sys_exit_* layout (see its format file) */
+struct unix_sys_exit {
+	__u64 common;
+	__s32 nr;
+	__s32 pad;
+	long ret;
+};
+
+static __always_inline struct file *unix_fd_file(struct task_struct *task, long fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds, *f = NULL;
+
+	if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+static __always_inline int unix_accepted(long fd)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	char ccomm[IPCSNOOP_COMM_LEN] = {};
+	struct rec_unix_accept *r;
+	struct sock *sk, *client;
+	struct socket *so;
+	struct file *f;
+	__u32 ctgid;
+
+	if (fd < 0 || cur->tgid == self_tgid)
+		return 0;
+	f = unix_fd_file(cur, fd);
+	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & UNIX_S_IFMT) != UNIX_S_IFSOCK)
+		return 0;
+	so = BPF_CORE_READ(f, private_data);
+	sk = BPF_CORE_READ(so, sk);
+	if (!sk || BPF_CORE_READ(sk, __sk_common.skc_family) != UNIX_AF_UNIX)
+		return 0;
+	ctgid = unix_pid_nr(BPF_CORE_READ(sk, sk_peer_pid), ccomm);
+	if (!current_selected(cur->tgid) && !(ctgid && unix_other_selected(ctgid, ccomm)))
+		return 0;
+	r = RECORD_RESERVE(struct rec_unix_accept, REC_UNIX_ACCEPT, IPC_UNIX);
+	if (!r)
+		return 0;
+	r->client_tgid = ctgid;
+	r->pad = 0;
+	__builtin_memcpy(r->client_comm, ccomm, IPCSNOOP_COMM_LEN);
+	unix_sock_fill(&r->server, sk);
+	client = BPF_CORE_READ((struct unix_sock *)sk, peer);
+	if (client)
+		unix_sock_fill(&r->client, client);
+	else
+		__builtin_memset(&r->client, 0, sizeof(r->client));
+	bpf_ringbuf_submit(r, 0);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int unix_accept4(struct unix_sys_exit *ctx)
+{
+	return unix_accepted(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept")
+int unix_accept(struct unix_sys_exit *ctx)
+{
+	return unix_accepted(ctx->ret);
+}

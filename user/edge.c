@@ -79,6 +79,22 @@ void edge_set_object(struct edge *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->object, sizeof(e->object), fmt, ap);
 	va_end(ap);
+	e->object_len = 0;
+}
+
+void edge_set_object_bytes(struct edge *e, const void *bytes, size_t len)
+{
+	if (len > sizeof(e->object))
+		len = sizeof(e->object);
+	memcpy(e->object, bytes, len);
+	if (len < sizeof(e->object))
+		e->object[len] = '\0';
+	e->object_len = len;
+}
+
+unsigned edge_object_len(const struct edge *e)
+{
+	return e->object_len ? e->object_len : strnlen(e->object, sizeof(e->object));
 }
 
 void edge_set_detail(struct edge *e, const char *fmt, ...)

@@ -8,6 +8,7 @@
 #define IPCSNOOP_EDGE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 #include "ipcsnoop.h"
 
@@ -41,6 +42,7 @@ struct edge {
 	__u64 last_ns;                 /* for an edge standing for count > 1 events: the last; else 0 */
 	struct endpoint src, dst;
 	char object[EDGE_OBJECT_LEN];  /* raw bytes; may hold anything a path holds */
+	unsigned object_len;           /* bytes in object when it may hold NUL (abstract socket names); 0: NUL-terminated */
 	bool has_bytes;
 	__u64 bytes;
 	__u64 count;                   /* events this edge stands for (1 per event line) */
@@ -58,6 +60,10 @@ void edge_attr_int(struct edge *e, const char *key, long long v);
 void edge_attr_bool(struct edge *e, const char *key, bool v);
 void edge_attr_str(struct edge *e, const char *key, const char *s);
 void edge_set_object(struct edge *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An object of raw bytes that may hold NUL (truncated to EDGE_OBJECT_LEN). */
+void edge_set_object_bytes(struct edge *e, const void *bytes, size_t len);
+/* Bytes of e->object the sinks print */
+unsigned edge_object_len(const struct edge *e);
 void edge_set_detail(struct edge *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 const char *ipc_kind_name(enum ipc_kind kind);

@@ -117,7 +117,7 @@ static void print_text(struct output *o, const struct edge *e)
 	format_wall_time(o, e->ts_ns, tbuf, sizeof(tbuf));
 	text_endpoint(&e->src, spid, sizeof(spid), scomm, sizeof(scomm));
 	text_endpoint(&e->dst, dpid, sizeof(dpid), dcomm, sizeof(dcomm));
-	escape_text(obj, sizeof(obj), e->object, strnlen(e->object, sizeof(e->object)), 1);
+	escape_text(obj, sizeof(obj), e->object, edge_object_len(e), 1);
 	escape_text(detail, sizeof(detail), e->detail, strnlen(e->detail, sizeof(e->detail)), 0);
 	fprintf(f, "%-12s %-6s %7s %-16s -> %7s %-16s %-24s %s", tbuf, ipc_kind_name(e->kind),
 		spid, scomm, dpid, dcomm, obj, detail);
@@ -142,7 +142,7 @@ static void print_json(struct output *o, const struct edge *e)
 	fputs(",\"dst\":", f);
 	json_put_endpoint(f, &e->dst);
 	fputs(",\"object\":", f);
-	json_put_string(f, e->object, strnlen(e->object, sizeof(e->object)));
+	json_put_string(f, e->object, edge_object_len(e));
 	if (e->has_bytes)
 		fprintf(f, ",\"bytes\":%llu", (unsigned long long)e->bytes);
 	fprintf(f, ",\"exact\":%s", e->inferred ? "false" : "true");

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
@@ -96,6 +98,33 @@ static void configure(struct ipcsnoop_bpf *skel, const struct env *env)
 	}
 }
 
+/*
+ * Classic tracepoints (tracepoint/syscalls/...) are looked up in tracefs. Where
+ * it is not mounted, mount it in a mount namespace of our own: the host's
+ * mounts stay as they were (COMMAND, already started, keeps the host's view).
+ */
+static int ensure_tracefs(struct ipcsnoop_bpf *skel)
+{
+	struct bpf_program *prog;
+	bool need = false;
+
+	bpf_object__for_each_program(prog, skel->obj)
+		if (bpf_program__autoload(prog) &&
+		    !strncmp(bpf_program__section_name(prog), "tracepoint/", 11))
+			need = true;
+	if (!need || !access("/sys/kernel/tracing/events", F_OK) ||
+	    !access("/sys/kernel/debug/tracing/events", F_OK))
+		return 0;
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
+		p_err("tracefs is not mounted and could not be mounted: %s "
+		      "(try: mount -t tracefs nodev /sys/kernel/tracing)", strerror(errno));
+		return -1;
+	}
+	p_debug("tracefs mounted at /sys/kernel/tracing in ipcsnoop's own mount namespace");
+	return 0;
+}
+
 struct tracer *tracer__new(const struct env *env, record_fn on_record, void *ctx)
 {
 	struct tracer *t = calloc(1, sizeof(*t));
@@ -112,6 +141,8 @@ struct tracer *tracer__new(const struct env *env, record_fn on_record, void *ctx
 		goto fail;
 	}
 	configure(t->skel, env);
+	if (ensure_tracefs(t->skel))
+		goto fail;
 	err = ipcsnoop_bpf__load(t->skel);
 	if (err) {
 		p_err("cannot load the BPF programs: %s (run with -v for libbpf's log)", strerror(-err));

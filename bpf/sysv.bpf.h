@@ -835,10 +835,8 @@ int mq_open_exit(struct trace_event_raw_sys_exit *ctx)
 	r->ret = ret;
 	sysv_mq_obj(&r->q, ret);
 	if (!r->q.ok) {
-		const char *name = (const char *)c->arg[0];
-
-		/* failed: the name as asked, without its leading '/' */
-		bpf_probe_read_user_str(r->q.name, sizeof(r->q.name), name + 1);
+		/* failed: the name as asked (libc passes it without the leading '/') */
+		bpf_probe_read_user_str(r->q.name, sizeof(r->q.name), (const char *)c->arg[0]);
 	}
 	bpf_ringbuf_submit(r, 0);
 	return 0;
@@ -875,7 +873,7 @@ int mq_unlink_exit(struct trace_event_raw_sys_exit *ctx)
 	r->q.ino = 0;
 	r->q.dev = 0;
 	r->q.curmsgs = -1;
-	bpf_probe_read_user_str(r->q.name, sizeof(r->q.name), name + 1);
+	bpf_probe_read_user_str(r->q.name, sizeof(r->q.name), name);
 	bpf_ringbuf_submit(r, 0);
 	return 0;
 }

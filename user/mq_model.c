@@ -96,8 +96,9 @@ static void push(struct mq_model *m, struct mqq *q, const struct sq_msg *msg)
 	m->total += q->q.n - before;
 }
 
+/* s: the message received, NULL if unknown; why_unknown: "before-tracing" or "unknown" */
 static void emit(struct mq_model *m, struct mqq *q, const struct sq_msg *s,
-		 const struct rec_mq_rcv *r, bool exact)
+		 const struct rec_mq_rcv *r, bool exact, const char *why_unknown)
 {
 	long long prio = r->prio_ok ? r->prio : s && s->type_ok ? s->type : -1;
 	struct edge e;
@@ -108,7 +109,7 @@ static void emit(struct mq_model *m, struct mqq *q, const struct sq_msg *s,
 	if (s && s->known)
 		endpoint_set(&e.src, s->tgid, s->tid, s->comm);
 	sysv_endpoint(&e.dst, &r->hdr);
-	edge_set_object(&e, "/%s", q->name);
+	edge_set_object(&e, "%s%s", q->name[0] == '/' ? "" : "/", q->name);
 	e.has_bytes = true;
 	e.bytes = r->ret;
 	e.inferred = !exact || !s || !s->known;
@@ -117,11 +118,12 @@ static void emit(struct mq_model *m, struct mqq *q, const struct sq_msg *s,
 	edge_attr_int(&e, "prio", prio);
 	edge_attr_bool(&e, "waited", r->blocked);
 	if (!s || !s->known)
-		edge_attr_str(&e, "sender", "unknown");
+		edge_attr_str(&e, "sender", why_unknown);
 	else if (!exact)
 		edge_attr_str(&e, "sender", "ambiguous");
 	edge_set_detail(&e, "prio=%lld%s%s", prio, r->blocked ? " waited" : "",
-			!s || !s->known ? " sender unknown (queued before tracing)" :
+			!s || !s->known ? (strcmp(why_unknown, "unknown") ? " queued before tracing" :
+					    " sender unknown") :
 			!exact ? " ambiguous sender" : "");
 	if (r->data_len) {
 		e.data = r->data;
@@ -176,7 +178,7 @@ static void on_snd(struct mq_model *m, const struct rec_mq_snd *r)
 		rcv_info(p, &rcv);
 		if (p->q.dev == r->q.dev && p->q.ino == r->q.ino && p->hdr.ts_ns > r->hdr.ts_ns &&
 		    sq_matches(&msg, &rcv)) {
-			emit(m, q, &msg, p, true);
+			emit(m, q, &msg, p, true, NULL);
 			pending_remove(m, i);
 			return;
 		}
@@ -209,7 +211,7 @@ static void hold(struct mq_model *m, const struct rec_mq_rcv *r)
 
 		m->c->stats.gave_up[IPC_MQ]++;
 		set_name(q, &p->q);
-		emit(m, q, NULL, p, false);
+		emit(m, q, NULL, p, false, "unknown");
 		pending_remove(m, 0);
 	}
 	*pending_at(m, m->pcount++) = *r;
@@ -238,14 +240,14 @@ static void on_rcv(struct mq_model *m, const struct rec_mq_rcv *r)
 		m->c->stats.gave_up[IPC_MQ] += sq_drop_stale(&q->q, &i);
 		m->total -= before - q->q.n;
 		msg = q->q.msgs[i];
-		emit(m, q, &msg, r, !sq_ambiguous(&q->q, i));
+		emit(m, q, &msg, r, !sq_ambiguous(&q->q, i), NULL);
 		sq_remove(&q->q, i);
 		m->total--;
 		return;
 	}
 	if (q->q.unknown) {
 		q->q.unknown--;
-		emit(m, q, NULL, r, false);
+		emit(m, q, NULL, r, false, "before-tracing");
 		return;
 	}
 	hold(m, r);
@@ -267,7 +269,7 @@ static void on_open(struct mq_model *m, const struct rec_mq_open *r, bool unlink
 	memcpy(name, r->q.name, SYSV_NAME_LEN);
 	name[SYSV_NAME_LEN] = '\0';
 	sysv_event_init(&e, IPC_MQ, &r->hdr, unlink ? "unlink" : "open");
-	edge_set_object(&e, "/%s", name);
+	edge_set_object(&e, "%s%s", name[0] == '/' ? "" : "/", name);
 	edge_attr_str(&e, "name", e.object);
 	edge_attr_str(&e, "result", sysv_result(r->ret, res, sizeof(res)));
 	if (unlink) {
@@ -318,7 +320,7 @@ void mq_model_tick(struct mq_model *m, __u64 now_ns)
 
 		m->c->stats.gave_up[IPC_MQ]++;
 		set_name(q, &p->q);
-		emit(m, q, NULL, p, false);
+		emit(m, q, NULL, p, false, "unknown");
 		m->phead = (m->phead + 1) % MQ_PENDING_MAX;
 		m->pcount--;
 	}

@@ -120,8 +120,9 @@ static void remove_at(struct msg_model *m, struct msq *q, unsigned i)
 	m->total--;
 }
 
+/* s: the message received, NULL if unknown; why_unknown: "before-tracing" or "unknown" */
 static void emit(struct msg_model *m, struct msq *q, const struct sq_msg *s,
-		 const struct rec_msg_rcv *r, bool exact, bool copy)
+		 const struct rec_msg_rcv *r, bool exact, bool copy, const char *why_unknown)
 {
 	__s64 mtype = r->mtype_ok ? r->mtype : s && s->type_ok ? s->type : -1;
 	char key[24], detail[64] = "";
@@ -147,8 +148,10 @@ static void emit(struct msg_model *m, struct msq *q, const struct sq_msg *s,
 		edge_attr_int(&e, "size", s->size);
 	edge_attr_bool(&e, "truncated", s && s->size > (__u64)r->ret);
 	edge_attr_bool(&e, "waited", r->blocked);
+	if (s && !s->known)
+		why_unknown = "before-tracing";
 	if (!s || !s->known)
-		edge_attr_str(&e, "sender", s ? "before-tracing" : "unknown");
+		edge_attr_str(&e, "sender", why_unknown);
 	else if (!exact)
 		edge_attr_str(&e, "sender", "ambiguous");
 	if (s && s->size > (__u64)r->ret)
@@ -156,7 +159,8 @@ static void emit(struct msg_model *m, struct msq *q, const struct sq_msg *s,
 	edge_set_detail(&e, "mtype=%lld msgtyp=%lld%s%s%s%s", (long long)mtype,
 			(long long)r->msgtyp, detail, r->blocked ? " waited" : "",
 			copy ? " copy" : "",
-			!s ? " sender unknown" : !s->known ? " queued before tracing" :
+			!s || !s->known ? (strcmp(why_unknown, "unknown") ? " queued before tracing" :
+					    " sender unknown") :
 			!exact ? " ambiguous sender" : "");
 	if (r->data_len) {
 		e.data = r->data;
@@ -307,7 +311,7 @@ static void on_snd(struct msg_model *m, const struct rec_msg_snd *r)
 
 		if (pending_fits(p, r)) {
 			/* its receive was reported first: pair them now */
-			emit(m, q, &msg, p, true, p->msgflg & MSG_COPY);
+			emit(m, q, &msg, p, true, p->msgflg & MSG_COPY, NULL);
 			pending_remove(m, i);
 			return;
 		}
@@ -337,7 +341,7 @@ static void hold(struct msg_model *m, const struct rec_msg_rcv *r)
 		struct msq *q = queue_find(m, pending_at(m, 0)->tag.ipc_ns, pending_at(m, 0)->msqid, true);
 
 		m->c->stats.gave_up[IPC_MSG]++;
-		emit(m, q, NULL, pending_at(m, 0), false, false);
+		emit(m, q, NULL, pending_at(m, 0), false, false, "unknown");
 		pending_remove(m, 0);
 	}
 	*pending_at(m, m->pcount++) = *r;
@@ -361,9 +365,9 @@ static void on_rcv(struct msg_model *m, const struct rec_msg_rcv *r)
 		__u64 idx = r->msgtyp;
 
 		if (idx >= q->q.unknown && idx - q->q.unknown < q->q.n)
-			emit(m, q, &q->q.msgs[idx - q->q.unknown], r, true, true);
+			emit(m, q, &q->q.msgs[idx - q->q.unknown], r, true, true, NULL);
 		else
-			emit(m, q, NULL, r, false, true);
+			emit(m, q, NULL, r, false, true, q->history ? "before-tracing" : "unknown");
 		return;
 	}
 	sel = sq_select_msg(&q->q, r->msgtyp, r->msgflg, &rcv);
@@ -375,15 +379,19 @@ static void on_rcv(struct msg_model *m, const struct rec_msg_rcv *r)
 		m->c->stats.gave_up[IPC_MSG] += sq_drop_stale(&q->q, &i);
 		m->total -= before - q->q.n;
 		msg = q->q.msgs[i];
-		emit(m, q, &msg, r, !sq_ambiguous(&q->q, i), false);
+		emit(m, q, &msg, r, !sq_ambiguous(&q->q, i), false, NULL);
 		remove_at(m, q, i);
 		return;
 	}
-	if (q->q.unknown || !q->history) {
+	if (q->q.unknown) {
 		/* one of the messages queued before we could see them */
-		if (q->q.unknown)
-			q->q.unknown--;
-		emit(m, q, NULL, r, false, false);
+		q->q.unknown--;
+		emit(m, q, NULL, r, false, false, "before-tracing");
+		return;
+	}
+	if (!q->history) {
+		/* a queue first seen now: what it held is unknown */
+		emit(m, q, NULL, r, false, false, "unknown");
 		return;
 	}
 	hold(m, r);
@@ -456,7 +464,7 @@ void msg_model_tick(struct msg_model *m, __u64 now_ns)
 		struct msq *q = queue_find(m, p->tag.ipc_ns, p->msqid, true);
 
 		m->c->stats.gave_up[IPC_MSG]++;
-		emit(m, q, NULL, p, false, false);
+		emit(m, q, NULL, p, false, false, "unknown");
 		m->phead = (m->phead + 1) % MSG_PENDING_MAX;
 		m->pcount--;
 	}

@@ -10,7 +10,7 @@
  * one "shares" edge from the process that attached to each of the others (an
  * undirected relation: said so in the edge). Segments attached before tracing
  * started are found in /proc (sysvipc/shm, then each process's maps) when the
- * first shm record arrives.
+ * model is created, before the kernel side is attached.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -28,8 +28,8 @@
 struct shm_att {
 	__u32 tgid;
 	__u32 count;                    /* attaches not yet detached */
-	bool selected;
-	bool watched;                   /* its fork/exec/exit reach us */
+	bool selected;                  /* as the kernel side said */
+	bool scanned;                   /* found in /proc at start-up, not yet in a record */
 	char comm[IPCSNOOP_COMM_LEN];
 };
 
@@ -78,6 +78,19 @@ static struct shm_seg *seg_find(struct shm_model *m, __u32 ns, __s32 id, bool cr
 	return victim;
 }
 
+/* Found at start-up (before the filter was known): the filter decides now. */
+static bool att_selected(const struct shm_model *m, const struct shm_att *a)
+{
+	return a->scanned ? correlator_pid_selected(m->c, a->tgid, a->comm) : a->selected;
+}
+
+/* Do its fork, exec and exit reach us? Records do for selected processes and
+ * for those that attached while traced (the kernel side follows them). */
+static bool att_watched(const struct shm_model *m, const struct shm_att *a)
+{
+	return !a->scanned || !m->c->filter.active || att_selected(m, a);
+}
+
 static int att_find(const struct shm_seg *s, __u32 tgid)
 {
 	for (unsigned i = 0; i < s->natt; i++)
@@ -87,15 +100,18 @@ static int att_find(const struct shm_seg *s, __u32 tgid)
 }
 
 static struct shm_att *att_add(struct shm_model *m, struct shm_seg *s, __u32 tgid,
-			       const char *comm, bool selected, bool watched)
+			       const char *comm, bool selected, bool scanned)
 {
 	int i = att_find(s, tgid);
 	struct shm_att *a;
 
 	if (i >= 0) {
 		a = &s->att[i];
-		a->selected |= selected;
-		a->watched |= watched;
+		if (a->scanned && !scanned)
+			a->selected = selected;
+		else
+			a->selected |= selected;
+		a->scanned &= scanned;
 		memcpy(a->comm, comm, IPCSNOOP_COMM_LEN);
 		return a;
 	}
@@ -108,7 +124,7 @@ static struct shm_att *att_add(struct shm_model *m, struct shm_seg *s, __u32 tgi
 	memset(a, 0, sizeof(*a));
 	a->tgid = tgid;
 	a->selected = selected;
-	a->watched = watched;
+	a->scanned = scanned;
 	memcpy(a->comm, comm, IPCSNOOP_COMM_LEN);
 	return a;
 }
@@ -142,10 +158,10 @@ static bool maps_segment(__u32 pid, __s32 id)
 	return found;
 }
 
-static void revalidate(struct shm_seg *s)
+static void revalidate(struct shm_model *m, struct shm_seg *s)
 {
 	for (unsigned i = 0; i < s->natt;) {
-		if (!s->att[i].watched && !maps_segment(s->att[i].tgid, s->id)) {
+		if (!att_watched(m, &s->att[i]) && !maps_segment(s->att[i].tgid, s->id)) {
 			att_del(s, i);
 			continue;
 		}
@@ -188,10 +204,11 @@ static void attached(struct shm_model *m, struct shm_seg *s, const struct shm_at
 	char key[24], list[EDGE_ATTR_STR_LEN];
 	struct shm_att me = *attacher;
 	const struct shm_att *who = &me;
+	bool who_sel = att_selected(m, who);
 	struct edge e;
 
-	revalidate(s);      /* may move the entries: work on a copy */
-	if (who->selected) {
+	revalidate(m, s);      /* may move the entries: work on a copy */
+	if (who_sel) {
 		edge_init(&e, IPC_SHM, ts);
 		endpoint_set(&e.src, who->tgid, tid, who->comm);
 		e.dst = e.src;
@@ -209,7 +226,7 @@ static void attached(struct shm_model *m, struct shm_seg *s, const struct shm_at
 	for (unsigned i = 0; i < s->natt; i++) {
 		const struct shm_att *o = &s->att[i];
 
-		if (o->tgid == who->tgid || (!who->selected && !o->selected))
+		if (o->tgid == who->tgid || (!who_sel && !att_selected(m, o)))
 			continue;
 		edge_init(&e, IPC_SHM, ts);
 		endpoint_set(&e.src, who->tgid, tid, who->comm);
@@ -270,7 +287,6 @@ static void scan_maps(struct shm_model *m, const char *pid_str)
 		unsigned long long ino;
 		char name[64] = "";
 		struct shm_seg *s;
-		bool sel;
 
 		if (sscanf(line, "%*s %*s %*s %*s %llu %63s", &ino, name) != 2 ||
 		    strncmp(name, "/SYSV", 5))
@@ -280,8 +296,7 @@ static void scan_maps(struct shm_model *m, const char *pid_str)
 			continue;
 		if (!comm[0] && !proc_cache_comm(&m->c->procs, pid, comm))
 			strcpy(comm, "?");
-		sel = correlator_pid_selected(m->c, pid, comm);
-		att_add(m, s, pid, comm, sel, !m->c->filter.active || sel)->count = 1;
+		att_add(m, s, pid, comm, false, true)->count = 1;
 	}
 	fclose(f);
 }
@@ -370,7 +385,7 @@ static void on_at(struct shm_model *m, const struct rec_shm_at *r)
 	if (r->size)
 		s->size = r->size;
 	s->last_ts = r->hdr.ts_ns;
-	a = att_add(m, s, r->hdr.tgid, r->hdr.comm, r->tag.selected, true);
+	a = att_add(m, s, r->hdr.tgid, r->hdr.comm, r->tag.selected, false);
 	a->count++;
 	attached(m, s, a, r->hdr.tid, r->hdr.ts_ns, "shmat", r->shmflg & SHM_RDONLY);
 }
@@ -390,7 +405,7 @@ static void on_dt(struct shm_model *m, const struct rec_shm_dt *r)
 	} else {
 		if (i >= 0)
 			att_del(s, i);
-		revalidate(s);
+		revalidate(m, s);
 	}
 	detached(m, s, r->hdr.tgid, r->hdr.tid, r->hdr.comm, r->tag.selected, r->hdr.ts_ns, "shmdt");
 }
@@ -418,7 +433,7 @@ static void on_ctl(struct shm_model *m, const struct rec_sysv_ctl *r)
 	if (r->cmd != 0 /* IPC_RMID */)
 		return;
 	s->removed = true;
-	revalidate(s);
+	revalidate(m, s);
 	if (r->tag.selected) {
 		sysv_event_init(&e, IPC_SHM, &r->hdr, "rmid");
 		seg_object(s, &e, key, sizeof(key));
@@ -462,7 +477,7 @@ void shm_model_fork(struct shm_model *m, __u32 parent, __u32 child, const char *
 		if (!s->used || (p = att_find(s, parent)) < 0 || att_find(s, child) >= 0)
 			continue;
 		count = s->att[p].count;
-		a = att_add(m, s, child, child_comm, child_selected, true);
+		a = att_add(m, s, child, child_comm, child_selected, false);
 		a->count = count;
 		attached(m, s, a, child, ts, "fork", false);
 	}
@@ -479,13 +494,12 @@ void shm_model_drop(struct shm_model *m, __u32 tgid, const char *reason, __u64 t
 			continue;
 		a = s->att[k];
 		att_del(s, k);
-		detached(m, s, tgid, tgid, a.comm, a.selected, ts, reason);
+		detached(m, s, tgid, tgid, a.comm, att_selected(m, &a), ts, reason);
 	}
 }
 
 int shm_model_record(struct shm_model *m, const struct rec_header *h, size_t len)
 {
-	shm_model_scan(m);
 	switch (h->type) {
 	case REC_SHM_GET:
 		if (len != sizeof(struct rec_sysv_get))
@@ -529,6 +543,8 @@ struct shm_model *shm_model_new(struct correlator *c)
 		return NULL;
 	}
 	m->own_ns = sysv_own_ipc_ns();
+	/* before the programs are attached: every record describes a later change */
+	shm_model_scan(m);
 	return m;
 }
 

@@ -66,7 +66,7 @@ $(OUTPUT)/demos/%: tests/demos/%.c tests/demos/demo.h | $(OUTPUT)/demos
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE $< -o $@
 
-$(OUTPUT)/unit/%: tests/unit/%.c tests/unit/unit.h $(CORE_OBJS) | $(OUTPUT)/unit
+$(OUTPUT)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CORE_OBJS) | $(OUTPUT)/unit
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) -Itests/unit $< $(CORE_OBJS) $(LDLIBS) -o $@
 

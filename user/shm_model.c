@@ -271,6 +271,25 @@ static void detached(struct shm_model *m, struct shm_seg *s, __u32 tgid, __u32 t
 
 /* ---- start-up: segments attached before tracing ---- */
 
+static void read_comm(const char *pid_str, char comm[IPCSNOOP_COMM_LEN])
+{
+	char path[300], buf[IPCSNOOP_COMM_LEN + 2] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/comm", sysv_proc_root, pid_str);
+	f = fopen(path, "re");
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	if (!buf[0])
+		strcpy(buf, "?");
+	memset(comm, 0, IPCSNOOP_COMM_LEN);
+	memcpy(comm, buf, strnlen(buf, IPCSNOOP_COMM_LEN - 1));
+}
+
 static void scan_maps(struct shm_model *m, const char *pid_str)
 {
 	char path[300], line[512], comm[IPCSNOOP_COMM_LEN] = "";
@@ -294,8 +313,8 @@ static void scan_maps(struct shm_model *m, const char *pid_str)
 		s = seg_find(m, m->own_ns, (__s32)ino, false);
 		if (!s || att_find(s, pid) >= 0)
 			continue;
-		if (!comm[0] && !proc_cache_comm(&m->c->procs, pid, comm))
-			strcpy(comm, "?");
+		if (!comm[0])
+			read_comm(pid_str, comm);
 		att_add(m, s, pid, comm, false, true)->count = 1;
 	}
 	fclose(f);

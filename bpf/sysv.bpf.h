@@ -110,6 +110,39 @@ static __always_inline struct sysv_call *sysv_exit(__u32 nr)
 	return c;
 }
 
+/*
+ * The exit of a call that entered before tracing started (a receiver already
+ * waiting on its queue): no entry was saved, but the arguments are still in the
+ * registers saved at syscall entry. enter_ts 0 says so.
+ */
+static __always_inline struct sysv_call *sysv_exit_or_regs(__u32 nr)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct sysv_call *c = sysv_exit(nr);
+	struct pt_regs *regs;
+
+	if (c || tgid == self_tgid)
+		return c;
+	c = bpf_task_storage_get(&sysv_calls, cur, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c)
+		return NULL;
+	regs = (struct pt_regs *)bpf_task_pt_regs(cur);
+	c->arg[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	c->arg[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	c->arg[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	c->arg[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
+	c->arg[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
+	c->nr = SC_NONE;
+	c->selected = current_selected(tgid);
+	c->enter_ts = 0;
+	c->nvcsw = ~0ull;       /* it was waiting when tracing started */
+	c->ipc_ns = BPF_CORE_READ(cur, nsproxy, ipc_ns, ns.inum);
+	c->via = SYSV_WAKE_NONE;
+	c->waker_selected = 0;
+	return c;
+}
+
 static __always_inline bool sysv_blocked(const struct sysv_call *c)
 {
 	struct task_struct *cur = bpf_get_current_task_btf();
@@ -277,7 +310,7 @@ SEC("tracepoint/syscalls/sys_exit_msgrcv")
 int msg_rcv_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	long ret = sysv_ret(ctx);
-	struct sysv_call *c = sysv_exit(SC_MSGRCV);
+	struct sysv_call *c = sysv_exit_or_regs(SC_MSGRCV);
 	const char *msgp;
 	struct rec_msg_rcv *r;
 
@@ -928,7 +961,7 @@ SEC("tracepoint/syscalls/sys_exit_mq_timedreceive")
 int mq_rcv_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	long ret = sysv_ret(ctx);
-	struct sysv_call *c = sysv_exit(SC_MQRCV);
+	struct sysv_call *c = sysv_exit_or_regs(SC_MQRCV);
 	const void *buf;
 	struct rec_mq_rcv *r;
 

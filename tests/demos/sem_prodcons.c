@@ -68,6 +68,8 @@ static int consumer(void)
 	}
 	wait_sleeper(DONE);
 	op(DONE, 1, 0);                         /* releases P */
+	for (int i = 0; i < 10000 && semctl(semid, LOCK, GETVAL) != 1; i++)
+		usleep(1000);                   /* until P has set the lock free */
 	op(LOCK, -1, SEM_UNDO);                 /* free: taken at once */
 	wait_sleeper(LOCK);
 	return 0;                               /* exit undoes the lock: releases P */

@@ -210,7 +210,7 @@ struct rec_msg_rcv {
 	struct sysv_fp fp;
 	__u32 data_len;
 	__u32 pad;
-	__u8 data[IPCSNOOP_DATA_MAX];
+	__u8 data[IPCSNOOP_DATA_MAX];   /* only with -x: the record ends before it otherwise */
 };
 
 struct rec_shm_at {
@@ -312,7 +312,7 @@ struct rec_mq_rcv {
 	struct sysv_fp fp;
 	__u32 data_len;
 	__u32 pad;
-	__u8 data[IPCSNOOP_DATA_MAX];
+	__u8 data[IPCSNOOP_DATA_MAX];   /* only with -x, as in rec_msg_rcv */
 };
 
 

@@ -179,6 +179,20 @@ static __always_inline void sysv_fingerprint(struct sysv_fp *fp, const void *src
 	fp->ok = 1;
 }
 
+/*
+ * Receive records end with the payload (-x): without -x they are sent without
+ * it (data_max is a load-time constant: the verifier sees one size per path).
+ */
+#define SYSV_RESERVE_RCV(T, type, kind) ({					\
+	T *__r = data_max ? bpf_ringbuf_reserve(&events, sizeof(T), 0) :	\
+			    bpf_ringbuf_reserve(&events, __builtin_offsetof(T, data), 0);	\
+	if (__r)								\
+		fill_header(&__r->hdr, (type), data_max ? sizeof(T) : __builtin_offsetof(T, data)); \
+	else									\
+		count_drop(kind);						\
+	__r;									\
+})
+
 /* Payload capture for -x: the first data_max bytes of what was received. */
 static __always_inline __u32 sysv_capture(__u8 *dst, const void *src, __s64 ret)
 {
@@ -316,7 +330,7 @@ int msg_rcv_exit(struct trace_event_raw_sys_exit *ctx)
 
 	if (!c)
 		return 0;
-	r = RECORD_RESERVE(struct rec_msg_rcv, REC_MSG_RCV, IPC_MSG);
+	r = SYSV_RESERVE_RCV(struct rec_msg_rcv, REC_MSG_RCV, IPC_MSG);
 	if (!r)
 		return 0;
 	msgp = (const char *)c->arg[1];
@@ -967,7 +981,7 @@ int mq_rcv_exit(struct trace_event_raw_sys_exit *ctx)
 
 	if (!c)
 		return 0;
-	r = RECORD_RESERVE(struct rec_mq_rcv, REC_MQ_RCV, IPC_MQ);
+	r = SYSV_RESERVE_RCV(struct rec_mq_rcv, REC_MQ_RCV, IPC_MQ);
 	if (!r)
 		return 0;
 	buf = (const void *)c->arg[1];

@@ -9,6 +9,7 @@
  * received from an unknown sender.
  */
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,10 +305,19 @@ int mq_model_record(struct mq_model *m, const struct rec_header *h, size_t len)
 		on_snd_done(m, (const void *)h);
 		return 0;
 	case REC_MQ_RCV:
-		if (len != sizeof(struct rec_mq_rcv))
+	{
+		struct rec_mq_rcv r;
+
+		/* without -x the record ends before its payload */
+		if (len != sizeof(r) && len != offsetof(struct rec_mq_rcv, data))
 			return -1;
-		on_rcv(m, (const void *)h);
+		memcpy(&r, h, len);
+		memset((char *)&r + len, 0, sizeof(r) - len);
+		if (len < sizeof(r))
+			r.data_len = 0;
+		on_rcv(m, &r);
 		return 0;
+	}
 	}
 	return -1;
 }

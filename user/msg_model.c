@@ -11,6 +11,7 @@
  * invented sender.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -443,10 +444,19 @@ int msg_model_record(struct msg_model *m, const struct rec_header *h, size_t len
 		on_snd_done(m, (const void *)h);
 		return 0;
 	case REC_MSG_RCV:
-		if (len != sizeof(struct rec_msg_rcv))
+	{
+		struct rec_msg_rcv r;
+
+		/* without -x the record ends before its payload */
+		if (len != sizeof(r) && len != offsetof(struct rec_msg_rcv, data))
 			return -1;
-		on_rcv(m, (const void *)h);
+		memcpy(&r, h, len);
+		memset((char *)&r + len, 0, sizeof(r) - len);
+		if (len < sizeof(r))
+			r.data_len = 0;
+		on_rcv(m, &r);
 		return 0;
+	}
 	case REC_MSG_CTL:
 		if (len != sizeof(struct rec_sysv_ctl))
 			return -1;

@@ -55,7 +55,7 @@ static void expect(mqd_t q, const char *text, unsigned prio)
 		fprintf(stderr, "demo: got '%s' prio %u, want '%s' prio %u\n", buf, p, text, prio);
 		exit(1);
 	}
-	printf("R received '%s' priority %u\n", buf, p);
+	printf("received '%s' priority %u\n", buf, p);
 	fflush(stdout);
 }
 

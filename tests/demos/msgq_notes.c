@@ -34,7 +34,7 @@ static int side_a(void)
 	strcpy(sbuf.mtext, "Hello B, this is A.");
 	if (msgsnd(msqid, &sbuf, strlen(sbuf.mtext) + 2, IPC_NOWAIT) < 0)
 		die("msgsnd");
-	printf("A sent: %s\n", sbuf.mtext);
+	printf("sent: %s\n", sbuf.mtext);
 	return 0;
 }
 
@@ -51,7 +51,7 @@ static int side_b(void)
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		die("msgrcv");
-	printf("B received %zd bytes: %s\n", n, rbuf.mtext);
+	printf("received %zd bytes: %s\n", n, rbuf.mtext);
 	return 0;
 }
 

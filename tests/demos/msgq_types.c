@@ -54,7 +54,7 @@ static void expect(const char *what, ssize_t n, const struct mbuf *m, long type,
 			(int)(n > 0 ? n : 0), m->mtext);
 		exit(1);
 	}
-	printf("R got %s: type %ld '%.*s'\n", what, m->mtype, (int)n, m->mtext);
+	printf("got %s: type %ld '%.*s'\n", what, m->mtype, (int)n, m->mtext);
 }
 
 static int gate[2] = { -1, -1 };
@@ -172,7 +172,7 @@ int main(void)
 	}
 	reap(p3);
 	reap(p4);
-	printf("R got %d from S3, %d from S4\n", got3, got4);
+	printf("got %d from S3, %d from S4\n", got3, got4);
 	if (msgctl(q, IPC_RMID, NULL) < 0)
 		die("IPC_RMID");
 	return got3 == RACE && got4 == RACE ? 0 : 1;

@@ -63,7 +63,7 @@ static int consumer(void)
 	op(ITEMS, -1, 0);                       /* an item is there already */
 	for (int i = 0; i < 3; i++) {
 		op(ITEMS, -1, 0);               /* blocks until P produces */
-		printf("C consumed item %d\n", i + 1);
+		printf("consumed item %d\n", i + 1);
 		fflush(stdout);
 	}
 	wait_sleeper(DONE);
@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 	op(LOCK, -1, 0);                        /* blocks until C exits */
 	if (waitpid(c, &status, 0) != c)
 		die("waitpid");
-	printf("P got the lock back from C's exit\n");
+	printf("got the lock back from C's exit\n");
 	clean();
 	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : 1;
 }

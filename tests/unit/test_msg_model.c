@@ -1,5 +1,6 @@
 /* The SysV message queue model on synthetic record streams. */
 #include <errno.h>
+#include <stddef.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include "sysv_fixture.h"
@@ -354,6 +355,29 @@ static void removal_forgets_the_queue(void)
 	CHECK_EQ_STR(got.edges[1].object, "msq key=0x00000063 id=3");
 }
 
+static void record_without_payload(void)
+{
+	struct rec_msg_rcv r;
+	size_t short_len = offsetof(struct rec_msg_rcv, data);
+
+	setup();
+	get(10, 100, 1234, 3);
+	snd(20, 100, 3, 1, "hi", true);
+	make_header(&r.hdr, REC_MSG_RCV, short_len, 30, 150, 150, "receiver");
+	r.tag = tag(true);
+	r.msqid = 3;
+	r.msgsz = 64;
+	r.ret = 3;
+	r.mtype = 1;
+	r.mtype_ok = 1;
+	r.fp = fp_of("hi", 3);
+	r.data_len = 3;         /* claims a payload it does not carry */
+	CHECK_EQ_INT(correlator_record(&corr, &r, short_len), 0);
+	CHECK_EQ_INT(got.n, 1);
+	CHECK_EQ_INT(got.edges[0].src.pid, 100);
+	CHECK(got.edges[0].data == NULL, "no payload without -x");
+}
+
 static void malformed_records(void)
 {
 	struct rec_msg_rcv r;
@@ -375,4 +399,5 @@ RUN_TESTS(T(notes_a_to_b), T(ipc_private_object), T(receiver_returns_before_the_
 	  T(identical_racing_messages_are_not_called_exact), T(queued_before_tracing),
 	  T(unmatched_receive_is_held_then_given_up), T(late_send_record_pairs_a_held_receive),
 	  T(filter_keeps_either_end), T(msg_copy_leaves_the_message),
-	  T(full_queue_forgets_and_counts), T(removal_forgets_the_queue), T(malformed_records))
+	  T(full_queue_forgets_and_counts), T(removal_forgets_the_queue), T(record_without_payload),
+	  T(malformed_records))

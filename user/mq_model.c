@@ -32,6 +32,7 @@ struct mqq {
 struct mq_model {
 	struct correlator *c;
 	struct mqq *queues;
+	struct mqq *last;               /* the queue found last: traffic comes in runs */
 	unsigned total;
 	struct rec_mq_rcv *pending;     /* FIFO ring of receives waiting for their send */
 	unsigned phead, pcount;
@@ -50,11 +51,13 @@ static struct mqq *queue_find(struct mq_model *m, __u32 dev, __u64 ino, bool cre
 
 	if (fresh)
 		*fresh = false;
+	if (m->last && m->last->used && m->last->dev == dev && m->last->ino == ino)
+		return m->last;
 	for (unsigned i = 0; i < MQ_QUEUES_MAX; i++) {
 		struct mqq *q = &m->queues[i];
 
 		if (q->used && q->dev == dev && q->ino == ino)
-			return q;
+			return m->last = q;
 		if (!victim || (victim->used && (!q->used || q->last_ts < victim->last_ts)))
 			victim = q;
 	}
@@ -71,7 +74,7 @@ static struct mqq *queue_find(struct mq_model *m, __u32 dev, __u64 ino, bool cre
 	victim->ino = ino;
 	if (fresh)
 		*fresh = true;
-	return victim;
+	return m->last = victim;
 }
 
 static void push(struct mq_model *m, struct mqq *q, const struct sq_msg *msg)
@@ -168,7 +171,7 @@ static void on_snd(struct mq_model *m, const struct rec_mq_snd *r)
 		return;         /* not a message queue: the call fails */
 	q = queue_find(m, r->q.dev, r->q.ino, true, &fresh);
 	if (fresh && r->q.curmsgs > 0)
-		q->q.unknown = r->q.curmsgs;
+		q->q.unknown = q->q.before = r->q.curmsgs;
 	set_name(q, &r->q);
 	q->last_ts = r->hdr.ts_ns;
 	memcpy(msg.comm, r->hdr.comm, sizeof(msg.comm));
@@ -200,8 +203,8 @@ static void on_snd_done(struct mq_model *m, const struct rec_sysv_done *r)
 		m->total--;
 		return;
 	}
-	q->q.msgs[i].inflight = false;
-	q->q.msgs[i].exit_ts = r->hdr.ts_ns;
+	sq_at(&q->q, i)->inflight = false;
+	sq_at(&q->q, i)->exit_ts = r->hdr.ts_ns;
 }
 
 static void hold(struct mq_model *m, const struct rec_mq_rcv *r)
@@ -229,7 +232,7 @@ static void on_rcv(struct mq_model *m, const struct rec_mq_rcv *r)
 		return;         /* EAGAIN, ETIMEDOUT, EINTR, EMSGSIZE...: nothing received */
 	q = queue_find(m, r->q.dev, r->q.ino, true, &fresh);
 	if (fresh)
-		q->q.unknown = (r->q.curmsgs > 0 ? r->q.curmsgs : 0) + 1;
+		q->q.unknown = q->q.before = (r->q.curmsgs > 0 ? r->q.curmsgs : 0) + 1;
 	set_name(q, &r->q);
 	q->last_ts = r->hdr.ts_ns;
 	rcv_info(r, &rcv);
@@ -240,15 +243,15 @@ static void on_rcv(struct mq_model *m, const struct rec_mq_rcv *r)
 
 		m->c->stats.gave_up[IPC_MQ] += sq_drop_stale(&q->q, &i);
 		m->total -= before - q->q.n;
-		msg = q->q.msgs[i];
+		msg = *sq_at(&q->q, i);
 		emit(m, q, &msg, r, !sq_ambiguous(&q->q, i), NULL);
 		sq_remove(&q->q, i);
 		m->total--;
 		return;
 	}
 	if (q->q.unknown) {
-		q->q.unknown--;
-		emit(m, q, NULL, r, false, "before-tracing");
+		/* queued before the queue was first seen, or forgotten */
+		emit(m, q, NULL, r, false, sq_take_unknown(&q->q));
 		return;
 	}
 	hold(m, r);

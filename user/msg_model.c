@@ -40,6 +40,7 @@ struct msq {
 struct msg_model {
 	struct correlator *c;
 	struct msq *queues;
+	struct msq *last;               /* the queue found last: traffic comes in runs */
 	unsigned total;
 	struct rec_msg_rcv *pending;    /* FIFO ring */
 	unsigned phead, pcount;
@@ -64,11 +65,13 @@ static struct msq *queue_find(struct msg_model *m, __u32 ns, __s32 id, bool crea
 {
 	struct msq *victim = NULL;
 
+	if (m->last && m->last->used && m->last->ns == ns && m->last->id == id)
+		return m->last;
 	for (unsigned i = 0; i < MSG_QUEUES_MAX; i++) {
 		struct msq *q = &m->queues[i];
 
 		if (q->used && q->ns == ns && q->id == id)
-			return q;
+			return m->last = q;
 		if (!victim || (victim->used && (!q->used || q->last_ts < victim->last_ts)))
 			victim = q;     /* a free slot, else the least recently used */
 	}
@@ -83,7 +86,7 @@ static struct msq *queue_find(struct msg_model *m, __u32 ns, __s32 id, bool crea
 	victim->ns = ns;
 	victim->id = id;
 	key_of(m, victim);
-	return victim;
+	return m->last = victim;
 }
 
 /* Room for one more message: forget the oldest of the fullest queue. */
@@ -236,8 +239,12 @@ static void scan(struct msg_model *m)
 		q->key = (__s32)key;
 		q->key_known = true;
 		q->history = true;
-		if (qnum > 0)
-			q->q.unknown += qnum - snapshot_queue(m, q, qnum, buf, max);
+		if (qnum > 0) {
+			__u64 unread = qnum - snapshot_queue(m, q, qnum, buf, max);
+
+			q->q.unknown += unread;
+			q->q.before += unread;
+		}
 	}
 	fclose(f);
 	free(buf);
@@ -332,8 +339,8 @@ static void on_snd_done(struct msg_model *m, const struct rec_sysv_done *r)
 		remove_at(m, q, i);
 		return;
 	}
-	q->q.msgs[i].inflight = false;
-	q->q.msgs[i].exit_ts = r->hdr.ts_ns;
+	sq_at(&q->q, i)->inflight = false;
+	sq_at(&q->q, i)->exit_ts = r->hdr.ts_ns;
 }
 
 static void hold(struct msg_model *m, const struct rec_msg_rcv *r)
@@ -366,9 +373,9 @@ static void on_rcv(struct msg_model *m, const struct rec_msg_rcv *r)
 		__u64 idx = r->msgtyp;
 
 		if (idx >= q->q.unknown && idx - q->q.unknown < q->q.n)
-			emit(m, q, &q->q.msgs[idx - q->q.unknown], r, true, true, NULL);
+			emit(m, q, sq_at(&q->q, idx - q->q.unknown), r, true, true, NULL);
 		else
-			emit(m, q, NULL, r, false, true, q->history ? "before-tracing" : "unknown");
+			emit(m, q, NULL, r, false, true, idx < q->q.before ? "before-tracing" : "unknown");
 		return;
 	}
 	sel = sq_select_msg(&q->q, r->msgtyp, r->msgflg, &rcv);
@@ -379,15 +386,14 @@ static void on_rcv(struct msg_model *m, const struct rec_msg_rcv *r)
 		i = sel;
 		m->c->stats.gave_up[IPC_MSG] += sq_drop_stale(&q->q, &i);
 		m->total -= before - q->q.n;
-		msg = q->q.msgs[i];
+		msg = *sq_at(&q->q, i);
 		emit(m, q, &msg, r, !sq_ambiguous(&q->q, i), false, NULL);
 		remove_at(m, q, i);
 		return;
 	}
 	if (q->q.unknown) {
-		/* one of the messages queued before we could see them */
-		q->q.unknown--;
-		emit(m, q, NULL, r, false, false, "before-tracing");
+		/* one of the messages queued before tracing, or forgotten */
+		emit(m, q, NULL, r, false, false, sq_take_unknown(&q->q));
 		return;
 	}
 	if (!q->history) {

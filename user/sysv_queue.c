@@ -8,8 +8,35 @@
 
 void sq_free(struct sq_queue *q)
 {
-	free(q->msgs);
+	free(q->ring);
 	memset(q, 0, sizeof(*q));
+}
+
+const char *sq_take_unknown(struct sq_queue *q)
+{
+	if (q->unknown)
+		q->unknown--;
+	if (q->before) {
+		q->before--;
+		return "before-tracing";
+	}
+	return "unknown";
+}
+
+static bool grow(struct sq_queue *q)
+{
+	unsigned cap = q->cap ? q->cap * 2 : 16;
+	struct sq_msg *p = malloc(cap * sizeof(*p));
+
+	if (!p)
+		return false;
+	for (unsigned i = 0; i < q->n; i++)
+		p[i] = *sq_at(q, i);
+	free(q->ring);
+	q->ring = p;
+	q->cap = cap;
+	q->head = 0;
+	return true;
 }
 
 bool sq_push(struct sq_queue *q, const struct sq_msg *m)
@@ -21,21 +48,12 @@ bool sq_push(struct sq_queue *q, const struct sq_msg *m)
 		q->unknown++;
 		room = false;
 	}
-	if (q->n == q->cap) {
-		unsigned cap = q->cap ? q->cap * 2 : 16;
-		struct sq_msg *p;
-
-		if (cap > SQ_MAX_MSGS)
-			cap = SQ_MAX_MSGS;
-		p = realloc(q->msgs, cap * sizeof(*p));
-		if (!p) {
-			q->unknown++;
-			return false;
-		}
-		q->msgs = p;
-		q->cap = cap;
+	if (q->n == q->cap && !grow(q)) {
+		q->unknown++;
+		return false;
 	}
-	q->msgs[q->n++] = *m;
+	q->n++;
+	*sq_at(q, q->n - 1) = *m;
 	return room;
 }
 
@@ -43,15 +61,27 @@ void sq_remove(struct sq_queue *q, unsigned i)
 {
 	if (i >= q->n)
 		return;
-	memmove(&q->msgs[i], &q->msgs[i + 1], (q->n - i - 1) * sizeof(q->msgs[0]));
+	if (i < q->n / 2) {
+		/* move the older ones one step up, then drop the head */
+		for (unsigned j = i; j > 0; j--)
+			*sq_at(q, j) = *sq_at(q, j - 1);
+		q->head = (q->head + 1) & (q->cap - 1);
+	} else {
+		for (unsigned j = i; j + 1 < q->n; j++)
+			*sq_at(q, j) = *sq_at(q, j + 1);
+	}
 	q->n--;
 }
 
 int sq_find_send(const struct sq_queue *q, __u32 tid, __u64 enter_ts)
 {
-	for (unsigned i = 0; i < q->n; i++)
-		if (q->msgs[i].known && q->msgs[i].tid == tid && q->msgs[i].enter_ts == enter_ts)
+	/* sends in flight are the newest: search from the end */
+	for (unsigned i = q->n; i-- > 0;) {
+		const struct sq_msg *m = sq_at(q, i);
+
+		if (m->known && m->tid == tid && m->enter_ts == enter_ts)
 			return i;
+	}
 	return -1;
 }
 
@@ -94,12 +124,12 @@ int sq_select_msg(const struct sq_queue *q, __s64 msgtyp, int msgflg, const stru
 	 * type; the fingerprint then skips messages the kernel no longer holds.
 	 */
 	for (unsigned i = 0; i < q->n; i++) {
-		const struct sq_msg *m = &q->msgs[i];
+		const struct sq_msg *m = sq_at(q, i);
 
 		if (!selector_ok(msgtyp, msgflg, m) || !sq_matches(m, r))
 			continue;
 		if (msgtyp < 0 && !r->type_ok) {
-			if (best < 0 || (m->type_ok && m->type < q->msgs[best].type))
+			if (best < 0 || (m->type_ok && m->type < sq_at(q, best)->type))
 				best = i;
 			continue;
 		}
@@ -113,11 +143,11 @@ int sq_select_prio(const struct sq_queue *q, const struct sq_rcv *r)
 	int best = -1;
 
 	for (unsigned i = 0; i < q->n; i++) {
-		const struct sq_msg *m = &q->msgs[i];
+		const struct sq_msg *m = sq_at(q, i);
 
 		if (!sq_matches(m, r))
 			continue;
-		if (best < 0 || (m->type_ok && m->type > q->msgs[best].type))
+		if (best < 0 || (m->type_ok && m->type > sq_at(q, best)->type))
 			best = i;
 	}
 	return best;
@@ -130,10 +160,10 @@ static __u64 end_of(const struct sq_msg *m)
 
 bool sq_ambiguous(const struct sq_queue *q, unsigned i)
 {
-	const struct sq_msg *c = &q->msgs[i];
+	const struct sq_msg *c = sq_at(q, i);
 
 	for (unsigned j = 0; j < q->n; j++) {
-		const struct sq_msg *d = &q->msgs[j];
+		const struct sq_msg *d = sq_at(q, j);
 
 		if (j == i || d->type != c->type || d->size != c->size ||
 		    !fp_matches(&d->fp, &c->fp))
@@ -149,20 +179,31 @@ bool sq_ambiguous(const struct sq_queue *q, unsigned i)
 
 unsigned sq_drop_stale(struct sq_queue *q, unsigned *i)
 {
-	unsigned known = 0;
+	const struct sq_msg c = *sq_at(q, *i);
+	unsigned known = 0, kept = 0, dropped = 0;
 
-	for (unsigned j = 0; j < *i;) {
-		const struct sq_msg *d = &q->msgs[j], *c = &q->msgs[*i];
+	/* one pass: keep the others, in order, at the front of [0, *i) ... */
+	for (unsigned j = 0; j < *i; j++) {
+		const struct sq_msg *d = sq_at(q, j);
 
-		if (d->type_ok && c->type_ok && d->type == c->type && !d->inflight &&
-		    end_of(d) <= c->enter_ts) {
+		if (d->type_ok && c.type_ok && d->type == c.type && !d->inflight &&
+		    end_of(d) <= c.enter_ts) {
 			known += d->known;
-			sq_remove(q, j);
-			(*i)--;
+			dropped++;
 			continue;
 		}
-		j++;
+		if (kept != j)
+			*sq_at(q, kept) = *d;
+		kept++;
 	}
+	if (!dropped)
+		return 0;
+	/* ... then move them up against message *i, and drop the freed head */
+	for (unsigned j = kept; j-- > 0;)
+		*sq_at(q, j + dropped) = *sq_at(q, j);
+	q->head = (q->head + dropped) & (q->cap - 1);
+	q->n -= dropped;
+	*i -= dropped;
 	return known;
 }
 

@@ -30,10 +30,16 @@ struct sq_msg {
 };
 
 struct sq_queue {
-	struct sq_msg *msgs;            /* queue order */
-	unsigned n, cap;
+	struct sq_msg *ring;            /* a deque: message i is sq_at(q, i), 0 the oldest */
+	unsigned head, n, cap;          /* cap: 0 or a power of two */
 	__u64 unknown;                  /* messages of unknown content that may be queued too */
+	__u64 before;                   /* of which queued before tracing (the oldest) */
 };
+
+static inline struct sq_msg *sq_at(const struct sq_queue *q, unsigned i)
+{
+	return &q->ring[(q->head + i) & (q->cap - 1)];
+}
 
 /* What a receive saw. */
 struct sq_rcv {
@@ -45,6 +51,8 @@ struct sq_rcv {
 };
 
 void sq_free(struct sq_queue *q);
+/* A receive got one of the unknown messages: "before-tracing" or "unknown" */
+const char *sq_take_unknown(struct sq_queue *q);
 /* Append; returns false when the oldest had to be forgotten to make room
  * (it becomes a message of unknown content) or memory ran out. */
 bool sq_push(struct sq_queue *q, const struct sq_msg *m);
@@ -59,7 +67,7 @@ int sq_select_msg(const struct sq_queue *q, __s64 msgtyp, int msgflg, const stru
 int sq_select_prio(const struct sq_queue *q, const struct sq_rcv *r);
 /* Is another process's identical message, sent concurrently, as likely? */
 bool sq_ambiguous(const struct sq_queue *q, unsigned i);
-/* Drop the messages of the same type that were queued wholly before msgs[*i]
+/* Drop the messages of the same type that were queued wholly before message *i
  * but were not what the receive got: the kernel no longer holds them (their
  * receive was not seen). Adjusts *i; returns how many had a known sender. */
 unsigned sq_drop_stale(struct sq_queue *q, unsigned *i);

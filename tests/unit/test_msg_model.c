@@ -334,6 +334,7 @@ static void full_queue_forgets_and_counts(void)
 	rcv(100001, 150, 3, 0, 1, "m1");
 	CHECK_EQ_INT(got.n, 2);
 	CHECK(!got.edges[0].src.known, "the forgotten message has no sender");
+	CHECK_EQ_STR(attr_str(&got.edges[0], "sender"), "unknown");     /* not "before-tracing" */
 	CHECK_EQ_INT(got.edges[1].src.pid, 100);
 }
 

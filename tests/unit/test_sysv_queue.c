@@ -153,7 +153,7 @@ static void stale_messages_are_dropped(void)
 	CHECK_EQ_INT(sq_drop_stale(&q, &i), 1);
 	CHECK_EQ_INT(i, 1);
 	CHECK_EQ_INT(q.n, 2);
-	CHECK_EQ_INT(q.msgs[0].tgid, 2);
+	CHECK_EQ_INT(sq_at(&q, 0)->tgid, 2);
 }
 
 static void priority_order(void)
@@ -190,8 +190,55 @@ static void full_queue_forgets_the_oldest(void)
 	}
 	CHECK_EQ_INT(q.n, SQ_MAX_MSGS);
 	CHECK_EQ_INT(q.unknown, 1);
-	CHECK_EQ_INT(q.msgs[0].enter_ts, 2);
-	CHECK_EQ_INT(q.msgs[SQ_MAX_MSGS - 1].tgid, 2);
+	CHECK_EQ_INT(sq_at(&q, 0)->enter_ts, 2);
+	CHECK_EQ_INT(sq_at(&q, SQ_MAX_MSGS - 1)->tgid, 2);
+	reset();
+}
+
+/* Random pushes and removals (head, middle, tail; stale drops) against a plain array. */
+static void deque_matches_a_plain_array(void)
+{
+	static __u32 ref[SQ_MAX_MSGS];
+	unsigned n = 0, seed = 12345, tag = 1;
+
+	reset();
+	for (int step = 0; step < 20000; step++) {
+		unsigned r;
+
+		seed = seed * 1103515245 + 12345;
+		r = (seed >> 8) % 100;
+		if (r < 55 && n < 300) {
+			struct sq_msg m = { .tgid = tag, .known = true, .type_ok = true,
+					    .type = tag % 3, .enter_ts = tag, .exit_ts = tag };
+
+			sq_push(&q, &m);
+			ref[n++] = tag++;
+		} else if (n && r < 95) {
+			unsigned i = r < 75 ? 0 : (seed >> 16) % n;
+
+			sq_remove(&q, i);
+			memmove(&ref[i], &ref[i + 1], (n - i - 1) * sizeof(ref[0]));
+			n--;
+		} else if (n) {
+			unsigned i = (seed >> 16) % n, k = 0, j;
+			__s64 t = sq_at(&q, i)->type;
+
+			sq_drop_stale(&q, &i);
+			for (j = 0; j < n; j++)     /* the reference: same type before i goes */
+				if (j >= i + (n - q.n) || ref[j] % 3 != t)
+					ref[k++] = ref[j];
+			n = k;
+			CHECK_EQ_INT(sq_at(&q, i)->type, t);
+		}
+		CHECK_EQ_INT(q.n, n);
+		for (unsigned j = 0; j < n && j < q.n; j++)
+			if (sq_at(&q, j)->tgid != ref[j]) {
+				CHECK(0, "step %d: message %u is %u, want %u", step, j,
+				      sq_at(&q, j)->tgid, ref[j]);
+				reset();
+				return;
+			}
+	}
 	reset();
 }
 
@@ -222,5 +269,5 @@ RUN_TESTS(T(msgtyp_zero_takes_the_oldest), T(msgtyp_positive_takes_the_first_of_
 	  T(msgtyp_negative_takes_the_lowest_type), T(msg_except_skips_one_type),
 	  T(type_read_back_from_the_buffer_decides), T(fingerprint_tells_racing_senders_apart),
 	  T(identical_concurrent_messages_are_ambiguous), T(size_and_truncation),
-	  T(stale_messages_are_dropped), T(priority_order), T(full_queue_forgets_the_oldest),
+	  T(stale_messages_are_dropped), T(priority_order), T(full_queue_forgets_the_oldest), T(deque_matches_a_plain_array),
 	  T(fingerprint_matches_the_kernel_side))

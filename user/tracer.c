@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -204,11 +205,49 @@ void tracer__drops(struct tracer *t, __u64 drops[IPC_KIND_COUNT])
 	free(vals);
 }
 
+static void *destroy_link(void *link)
+{
+	bpf_link__destroy(link);
+	return NULL;
+}
+
+/*
+ * Detaching a syscall tracepoint waits for an RCU grace period (they may fault,
+ * so tasks-trace RCU: ~0.1 s each here). Waiters share grace periods: detach
+ * the links all at once, not one after the other (2.9 s -> 0.2 s with the
+ * SysV kinds' 28 syscall tracepoints).
+ */
+static void detach_all(struct ipcsnoop_bpf *skel)
+{
+	const struct bpf_object_skeleton *s = skel->skeleton;
+	pthread_t *tids = calloc(s->prog_cnt, sizeof(*tids));
+	bool *started = calloc(s->prog_cnt, sizeof(*started));
+
+	for (int i = 0; tids && started && i < s->prog_cnt; i++) {
+		struct bpf_link **link = ((struct bpf_prog_skeleton *)((char *)s->progs +
+					  (size_t)i * s->prog_skel_sz))->link;
+
+		if (!link || !*link)
+			continue;
+		started[i] = !pthread_create(&tids[i], NULL, destroy_link, *link);
+		if (!started[i])
+			bpf_link__destroy(*link);
+		*link = NULL;
+	}
+	for (int i = 0; tids && started && i < s->prog_cnt; i++)
+		if (started[i])
+			pthread_join(tids[i], NULL);
+	free(tids);
+	free(started);
+}
+
 void tracer__free(struct tracer *t)
 {
 	if (!t)
 		return;
 	ring_buffer__free(t->rb);
+	if (t->skel)
+		detach_all(t->skel);
 	ipcsnoop_bpf__destroy(t->skel);
 	free(t);
 }

@@ -251,29 +251,38 @@ int msg_get_exit(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_msgsnd")
-int msg_snd_enter(struct trace_event_raw_sys_enter *ctx)
+/* The message a msgsnd sends, read from the sender's memory. before: the call
+ * entered before tracing started (seen at its exit): entry time unknown, 0. */
+static __always_inline void msg_snd_record(struct sysv_call *c, const char *msgp, __u64 msgsz,
+					   int msgflg, bool before)
 {
-	const char *msgp = (const char *)ctx->args[1];
-	struct sysv_call *c = sysv_enter(SC_MSGSND);
-	struct rec_msg_snd *r;
+	struct rec_msg_snd *r = RECORD_RESERVE(struct rec_msg_snd, REC_MSG_SND, IPC_MSG);
 
-	if (!c)
-		return 0;
-	c->id = (__s32)ctx->args[0];
-	c->arg[0] = 0;
-	r = RECORD_RESERVE(struct rec_msg_snd, REC_MSG_SND, IPC_MSG);
 	if (!r)
-		return 0;
+		return;
+	if (before)
+		r->hdr.ts_ns = 0;
 	sysv_tag(&r->tag, c);
-	r->msqid = ctx->args[0];
-	r->msgsz = ctx->args[2];
-	r->msgflg = ctx->args[3];
+	r->msqid = c->id;
+	r->msgsz = msgsz;
+	r->msgflg = msgflg;
 	r->mtype = 0;
 	r->mtype_ok = bpf_probe_read_user(&r->mtype, sizeof(r->mtype), msgp) == 0;
 	r->pad = 0;
 	sysv_fingerprint(&r->fp, msgp + sizeof(long), r->msgsz);
 	bpf_ringbuf_submit(r, 0);
+}
+
+SEC("tracepoint/syscalls/sys_enter_msgsnd")
+int msg_snd_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct sysv_call *c = sysv_enter(SC_MSGSND);
+
+	if (!c)
+		return 0;
+	c->id = (__s32)ctx->args[0];
+	c->arg[0] = 0;
+	msg_snd_record(c, (const char *)ctx->args[1], ctx->args[2], ctx->args[3], false);
 	return 0;
 }
 
@@ -301,7 +310,20 @@ static __always_inline void sysv_done(struct trace_event_raw_sys_exit *ctx, __u3
 SEC("tracepoint/syscalls/sys_exit_msgsnd")
 int msg_snd_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	sysv_done(ctx, SC_MSGSND, REC_MSG_SND_DONE, IPC_MSG);
+	struct sysv_call *c = sysv_exit_or_regs(SC_MSGSND);
+
+	if (c && !c->enter_ts) {
+		/* a sender blocked on a full queue since before tracing started */
+		if (sysv_ret(ctx) < 0)
+			return 0;
+		c->id = (__s32)c->arg[0];
+		msg_snd_record(c, (const char *)c->arg[1], c->arg[2], c->arg[3], true);
+		c->arg[0] = 0;
+	}
+	if (c) {
+		c->nr = SC_MSGSND;
+		sysv_done(ctx, SC_MSGSND, REC_MSG_SND_DONE, IPC_MSG);
+	}
 	return 0;
 }
 
@@ -645,23 +667,27 @@ int sem_get_exit(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
-static __always_inline void sem_op_enter(struct trace_event_raw_sys_enter *ctx, bool timed)
+static __always_inline void sem_read_ops(struct sysv_call *c, const struct sysv_sembuf *sops,
+					 __u32 nsops)
 {
-	struct sysv_call *c = sysv_enter(SC_SEMOP);
-	const struct sysv_sembuf *sops = (const void *)ctx->args[1];
-	__u32 nsops = ctx->args[2];
-
-	if (!c)
-		return;
-	c->id = (__s32)ctx->args[0];
 	c->nsops = nsops;
-	c->arg[0] = timed && ctx->args[3];
 	__builtin_memset(c->ops, 0, sizeof(c->ops));
 	for (int i = 0; i < SYSV_SEM_OPS; i++) {
 		if (i >= nsops)
 			break;
 		bpf_probe_read_user(&c->ops[i], sizeof(c->ops[i]), sops + i);
 	}
+}
+
+static __always_inline void sem_op_enter(struct trace_event_raw_sys_enter *ctx, bool timed)
+{
+	struct sysv_call *c = sysv_enter(SC_SEMOP);
+
+	if (!c)
+		return;
+	c->id = (__s32)ctx->args[0];
+	c->arg[0] = timed && ctx->args[3];
+	sem_read_ops(c, (const void *)ctx->args[1], ctx->args[2]);
 }
 
 SEC("tracepoint/syscalls/sys_enter_semop")
@@ -678,13 +704,21 @@ int sem_op_enter_timed(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-static __always_inline void sem_op_exit(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void sem_op_exit(struct trace_event_raw_sys_exit *ctx, bool timed)
 {
 	long ret = sysv_ret(ctx);
-	struct sysv_call *c = sysv_exit(SC_SEMOP);
+	struct sysv_call *c = sysv_exit_or_regs(SC_SEMOP);
 	struct rec_sem_op *r;
 
-	if (!c || (!c->selected && !c->waker_selected))
+	if (!c)
+		return;
+	if (!c->enter_ts) {
+		/* waiting since before tracing started: who released it was not seen */
+		c->id = (__s32)c->arg[0];
+		sem_read_ops(c, (const void *)c->arg[1], c->arg[2]);
+		c->arg[0] = timed && c->arg[3];
+	}
+	if (!c->selected && !c->waker_selected)
 		return;
 	r = RECORD_RESERVE(struct rec_sem_op, REC_SEM_OP, IPC_SEM);
 	if (!r)
@@ -712,14 +746,14 @@ static __always_inline void sem_op_exit(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_exit_semop")
 int sem_op_exit_semop(struct trace_event_raw_sys_exit *ctx)
 {
-	sem_op_exit(ctx);
+	sem_op_exit(ctx, false);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_semtimedop")
 int sem_op_exit_timed(struct trace_event_raw_sys_exit *ctx)
 {
-	sem_op_exit(ctx);
+	sem_op_exit(ctx, true);
 	return 0;
 }
 
@@ -925,35 +959,55 @@ int mq_unlink_exit(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
+/* The message an mq_timedsend sends (before: as in msg_snd_record). */
+static __always_inline void mq_snd_record(struct sysv_call *c, int mqdes, const void *ptr,
+					  __u64 len, __u32 prio, bool before)
+{
+	struct rec_mq_snd *r = RECORD_RESERVE(struct rec_mq_snd, REC_MQ_SND, IPC_MQ);
+
+	if (!r)
+		return;
+	if (before)
+		r->hdr.ts_ns = 0;
+	sysv_tag(&r->tag, c);
+	r->mqdes = mqdes;
+	r->len = len;
+	r->prio = prio;
+	sysv_mq_obj(&r->q, mqdes);
+	c->id = r->q.ino;
+	c->arg[0] = r->q.dev;
+	sysv_fingerprint(&r->fp, ptr, len);
+	bpf_ringbuf_submit(r, 0);
+}
+
 SEC("tracepoint/syscalls/sys_enter_mq_timedsend")
 int mq_snd_enter(struct trace_event_raw_sys_enter *ctx)
 {
 	struct sysv_call *c = sysv_enter(SC_MQSND);
-	struct rec_mq_snd *r;
 
 	if (!c)
 		return 0;
 	c->id = 0;
 	c->arg[0] = 0;
-	r = RECORD_RESERVE(struct rec_mq_snd, REC_MQ_SND, IPC_MQ);
-	if (!r)
-		return 0;
-	sysv_tag(&r->tag, c);
-	r->mqdes = ctx->args[0];
-	r->len = ctx->args[2];
-	r->prio = ctx->args[3];
-	sysv_mq_obj(&r->q, r->mqdes);
-	c->id = r->q.ino;
-	c->arg[0] = r->q.dev;
-	sysv_fingerprint(&r->fp, (const void *)ctx->args[1], r->len);
-	bpf_ringbuf_submit(r, 0);
+	mq_snd_record(c, ctx->args[0], (const void *)ctx->args[1], ctx->args[2], ctx->args[3], false);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_mq_timedsend")
 int mq_snd_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	sysv_done(ctx, SC_MQSND, REC_MQ_SND_DONE, IPC_MQ);
+	struct sysv_call *c = sysv_exit_or_regs(SC_MQSND);
+
+	if (c && !c->enter_ts) {
+		/* a sender blocked on a full queue since before tracing started */
+		if (sysv_ret(ctx) < 0)
+			return 0;
+		mq_snd_record(c, c->arg[0], (const void *)c->arg[1], c->arg[2], c->arg[3], true);
+	}
+	if (c) {
+		c->nr = SC_MQSND;
+		sysv_done(ctx, SC_MQSND, REC_MQ_SND_DONE, IPC_MQ);
+	}
 	return 0;
 }
 

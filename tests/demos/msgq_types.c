@@ -103,6 +103,16 @@ static void racer(int q, const char *role)
 	}
 }
 
+static int queue = -1;
+static pid_t owner;
+
+/* A failed run (die() calls exit) still removes its queue; children do not. */
+static void remove_queue(void)
+{
+	if (getpid() == owner && queue >= 0)
+		msgctl(queue, IPC_RMID, NULL);
+}
+
 static void reap(pid_t pid)
 {
 	int st;
@@ -122,6 +132,9 @@ int main(void)
 
 	if (q < 0)
 		die("msgget");
+	queue = q;
+	owner = getpid();
+	atexit(remove_queue);
 	announce("R", getpid());
 	/* queue order: 3:s1-three 1:s1-one 2:s2-two 1:s2-one */
 	reap(child("S1", q, false, s1));
@@ -175,5 +188,6 @@ int main(void)
 	printf("got %d from S3, %d from S4\n", got3, got4);
 	if (msgctl(q, IPC_RMID, NULL) < 0)
 		die("IPC_RMID");
+	queue = -1;
 	return got3 == RACE && got4 == RACE ? 0 : 1;
 }

@@ -213,9 +213,9 @@ static void *destroy_link(void *link)
 
 /*
  * Detaching a syscall tracepoint waits for an RCU grace period (they may fault,
- * so tasks-trace RCU: ~0.1 s each here). Waiters share grace periods: detach
- * the links all at once, not one after the other (2.9 s -> 0.2 s with the
- * SysV kinds' 28 syscall tracepoints).
+ * so tasks-trace RCU: ~0.1 s each here). Detaching the links all at once lets
+ * the waits overlap in part (the kernel still takes them one at a time under
+ * event_mutex): exit with the SysV kinds' 28 syscall tracepoints 2.9 s -> 1.5 s.
  */
 static void detach_all(struct ipcsnoop_bpf *skel)
 {

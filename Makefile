@@ -67,7 +67,7 @@ ipcsnoop: $(USER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $^ $(LDLIBS) -o $@
 
-$(OUTPUT)/demos/%: tests/demos/%.c tests/demos/demo.h | $(OUTPUT)/demos
+$(OUTPUT)/demos/%: tests/demos/%.c $(wildcard tests/demos/*.h) | $(OUTPUT)/demos
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE $< -o $@
 
@@ -78,11 +78,11 @@ $(OUTPUT)/static/ipcsnoop: $(USER_OBJS) | $(OUTPUT)/static/demos
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(USER_CFLAGS) -static $^ $(LDLIBS) -o $@
 
-$(OUTPUT)/static/demos/%: tests/demos/%.c tests/demos/demo.h | $(OUTPUT)/static/demos
+$(OUTPUT)/static/demos/%: tests/demos/%.c $(wildcard tests/demos/*.h) | $(OUTPUT)/static/demos
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -static $< -o $@
 
-$(OUTPUT)/unit/%: tests/unit/%.c tests/unit/unit.h $(CORE_OBJS) | $(OUTPUT)/unit
+$(OUTPUT)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CORE_OBJS) | $(OUTPUT)/unit
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) -Itests/unit $< $(CORE_OBJS) $(LDLIBS) -o $@
 

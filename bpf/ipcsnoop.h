@@ -216,6 +216,211 @@ struct rec_unix_accept {
 };
 
 /* ---- SysV and POSIX IPC: records of types REC_SYSV_FIRST..REC_SYSV_LAST ---- */
+/*
+ * Every record of this block starts with struct sysv_tag after the header.
+ * Messages are identified by a fingerprint (FNV-1a 64 of their first
+ * SYSV_FP_LEN bytes): user space pairs a receive with the send whose type,
+ * size and fingerprint it saw, so racing senders are told apart by content.
+ */
+enum sysv_rec_type {
+	REC_MSG_GET = 60,          /* msgget returned */
+	REC_MSG_SND = 61,          /* msgsnd entered: the message, read from user memory */
+	REC_MSG_SND_DONE = 62,     /* msgsnd returned */
+	REC_MSG_RCV = 63,          /* msgrcv returned: what was received */
+	REC_MSG_CTL = 64,          /* msgctl(IPC_RMID) returned */
+	REC_SHM_GET = 70,
+	REC_SHM_AT = 71,           /* shmat returned: the segment mapped at addr */
+	REC_SHM_DT = 72,           /* shmdt returned: the segment that was at addr */
+	REC_SHM_CTL = 73,          /* shmctl(IPC_RMID) returned */
+	REC_SHM_TASK = 74,         /* fork/exec/exit of a process with attachments outside the filter */
+	REC_SEM_GET = 80,
+	REC_SEM_OP = 81,           /* semop/semtimedop returned (with who woke it, if someone did) */
+	REC_SEM_CTL = 82,          /* semctl SETVAL/SETALL/IPC_RMID returned */
+	REC_MQ_OPEN = 90,
+	REC_MQ_SND = 91,           /* mq_timedsend entered */
+	REC_MQ_SND_DONE = 92,      /* mq_timedsend returned */
+	REC_MQ_RCV = 93,           /* mq_timedreceive returned */
+	REC_MQ_UNLINK = 94,
+};
+
+#define SYSV_FP_LEN 64             /* bytes of a message its fingerprint covers */
+#define SYSV_SEM_OPS 4             /* sembufs copied per semop */
+#define SYSV_NAME_LEN 96           /* POSIX mq names (without the leading '/') */
+#define SYSV_FP_SEED 14695981039346656037ULL
+#define SYSV_FP_PRIME 1099511628211ULL
+
+struct sysv_tag {
+	__u32 ipc_ns;              /* inode number of the caller's ipc namespace */
+	__u8 selected;             /* the filter selects the caller */
+	__u8 pad[3];
+};
+
+struct sysv_fp {
+	__u64 hash;
+	__u32 len;                 /* bytes hashed: min(size, SYSV_FP_LEN) */
+	__u32 ok;                  /* 0: the bytes could not be read */
+};
+
+struct rec_sysv_get {              /* REC_MSG_GET, REC_SHM_GET, REC_SEM_GET */
+	struct rec_header hdr;
+	struct sysv_tag tag;
+	__s64 key;
+	__u64 size;                /* shm: size; sem: nsems; msg: 0 */
+	__s32 flags;
+	__s32 ret;                 /* the id, or -errno */
+};
+
+struct rec_sysv_ctl {              /* REC_MSG_CTL, REC_SHM_CTL, REC_SEM_CTL */
+	struct rec_header hdr;
+	struct sysv_tag tag;
+	__s32 id;
+	__s32 cmd;                 /* without IPC_64 */
+	__s32 semnum;              /* sem: SETVAL's semaphore */
+	__s32 ret;
+	__s64 val;                 /* sem: SETVAL's value */
+};
+
+struct rec_msg_snd {
+	struct rec_header hdr;
+	struct sysv_tag tag;
+	__s32 msqid;
+	__s32 msgflg;
+	__u64 msgsz;
+	__s64 mtype;
+	__u32 mtype_ok;
+	__u32 pad;
+	struct sysv_fp fp;
+};
+
+struct rec_sysv_done {             /* REC_MSG_SND_DONE, REC_MQ_SND_DONE */
+	struct rec_header hdr;
+	struct sysv_tag tag;
+	__u64 enter_ts;
+	__s64 ret;
+	__u64 id;                  /* msg: msqid; mq: the queue's inode */
+	__u32 dev;                 /* mq: the queue's device */
+	__u32 pad;
+};
+
+struct rec_msg_rcv {
+	struct rec_header hdr;
+	struct sysv_tag tag;
+	__s32 msqid;
+	__s32 msgflg;
+	__u64 msgsz;               /* the receiver's buffer size */
+	__s64 msgtyp;
+	__s64 ret;                 /* bytes received, or -errno */
+	__s64 mtype;               /* read back from the receiver's buffer */
+	__u32 mtype_ok;
+	__u32 blocked;             /* the receiver slept in the call */
+	__u64 enter_ts;
+	struct sysv_fp fp;
+	__u32 data_len;
+	__u32 pad;
+	__u8 data[IPCSNOOP_DATA_MAX];   /* only with -x: the record ends before it otherwise */
+};
+
+struct rec_shm_at {
+	struct rec_header hdr;
+	struct sysv_tag tag;
+	__s32 shmid;               /* as asked */
+	__s32 shmflg;
+	__s64 ret;                 /* address, or -errno */
+	__u64 size;                /* of the mapped segment */
+	__s64 seg_id;              /* the id the mapping belongs to, -1 unknown */
+	char name[16];             /* "SYSV%08x": the key */
+};
+
+struct rec_shm_dt {
+	struct rec_header hdr;
+	struct sysv_tag tag;
+	__u64 addr;
+	__s64 seg_id;              /* the segment mapped at addr before the call, -1 none */
+	__s64 ret;
+};
+
+enum sysv_task_event { SYSV_TASK_FORK = 1, SYSV_TASK_EXEC = 2, SYSV_TASK_EXIT = 3 };
+
+struct rec_shm_task {
+	struct rec_header hdr;
+	struct sysv_tag tag;
+	__u32 event;               /* enum sysv_task_event */
+	__u32 child_tgid;          /* fork */
+	char child_comm[IPCSNOOP_COMM_LEN];
+};
+
+struct sysv_sembuf {
+	__u16 num;
+	__s16 op;
+	__s16 flg;
+};
+
+enum sysv_wake_via { SYSV_WAKE_NONE = 0, SYSV_WAKE_SEMOP = 1, SYSV_WAKE_SEMCTL = 2, SYSV_WAKE_EXIT = 3 };
+
+struct rec_sem_op {
+	struct rec_header hdr;
+	struct sysv_tag tag;
+	__s32 semid;
+	__u32 nsops;
+	struct sysv_sembuf ops[SYSV_SEM_OPS];
+	__u32 timed;               /* semtimedop with a timeout */
+	__u32 blocked;             /* slept in the call */
+	__u64 enter_ts;
+	__s64 ret;
+	/* who made the operation possible: set in the waker's context */
+	__u32 via;                 /* enum sysv_wake_via */
+	__u32 waker_tgid;
+	__u32 waker_tid;
+	__u32 waker_selected;
+	__u64 wake_ts;
+	char waker_comm[IPCSNOOP_COMM_LEN];
+	__u32 waker_nsops;
+	__s32 waker_cmd;           /* semctl: SETVAL/SETALL */
+	struct sysv_sembuf waker_ops[SYSV_SEM_OPS];
+};
+
+struct sysv_mq_obj {
+	__u64 ino;                 /* the queue's inode in its mqueue mount */
+	__u32 dev;
+	__u32 ok;                  /* 0: the descriptor is not a message queue */
+	__s64 curmsgs;             /* messages in the queue when the hook ran */
+	char name[SYSV_NAME_LEN];
+};
+
+struct rec_mq_open {               /* REC_MQ_OPEN, REC_MQ_UNLINK */
+	struct rec_header hdr;
+	struct sysv_tag tag;
+	__s32 oflag;
+	__s32 ret;
+	struct sysv_mq_obj q;      /* unlink: only name */
+};
+
+struct rec_mq_snd {
+	struct rec_header hdr;
+	struct sysv_tag tag;
+	__s32 mqdes;
+	__u32 prio;
+	__u64 len;
+	struct sysv_mq_obj q;
+	struct sysv_fp fp;
+};
+
+struct rec_mq_rcv {
+	struct rec_header hdr;
+	struct sysv_tag tag;
+	__s32 mqdes;
+	__u32 prio;
+	__u32 prio_ok;
+	__u32 blocked;
+	__u64 len;                 /* the receiver's buffer size */
+	__s64 ret;
+	__u64 enter_ts;
+	struct sysv_mq_obj q;
+	struct sysv_fp fp;
+	__u32 data_len;
+	__u32 pad;
+	__u8 data[IPCSNOOP_DATA_MAX];   /* only with -x, as in rec_msg_rcv */
+};
 
 
 

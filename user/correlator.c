@@ -75,6 +75,18 @@ void correlator_endpoint(struct correlator *c, struct endpoint *ep, __u32 tgid, 
 	endpoint_set(ep, tgid, tid ? tid : tgid, comm);
 }
 
+bool correlator_pid_selected(const struct correlator *c, __u32 pid, const char *comm)
+{
+	const struct corr_filter *f = &c->filter;
+
+	if (!f->active)
+		return true;
+	for (int i = 0; i < f->npids; i++)
+		if (f->pids[i] == pid)
+			return true;
+	return f->comm && comm && !strncmp(f->comm, comm, IPCSNOOP_COMM_LEN);
+}
+
 static int on_proc(struct correlator *c, const struct rec_header *h, size_t len)
 {
 	switch (h->type) {

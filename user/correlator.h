@@ -23,6 +23,19 @@ struct corr_stats {
 	__u64 edges[IPC_KIND_COUNT];
 };
 
+/*
+ * The filter as given on the command line, for models that meet processes no
+ * record describes (found in /proc at start-up, or forked by those). Records
+ * carry the kernel's verdict; this is only for the others. Zero: no filter.
+ */
+struct corr_filter {
+	bool active;                     /* any of -p, -c, COMMAND */
+	bool follow_children;            /* COMMAND: children of selected processes join */
+	int npids;
+	const __u32 *pids;
+	const char *comm;                /* -c, or NULL */
+};
+
 struct correlator {
 	edge_fn emit;
 	void *emit_ctx;
@@ -31,6 +44,7 @@ struct correlator {
 	__u64 hold_ns;                   /* how long an unmatched record may wait */
 	__u64 last_ts_ns;                /* newest record time seen */
 	void *models[MODEL_COUNT];      /* state of all_models[i] */
+	struct corr_filter filter;
 };
 
 int correlator_init(struct correlator *c, edge_fn emit, void *emit_ctx);
@@ -52,5 +66,7 @@ void *correlator_model(struct correlator *c, const struct model_ops *ops);
 void correlator_emit(struct correlator *c, const struct edge *e);
 /* Fill an endpoint from a pid, using the process cache for comm/tid. */
 void correlator_endpoint(struct correlator *c, struct endpoint *ep, __u32 tgid, __u32 tid);
+/* Does the command-line filter select this process? (see struct corr_filter) */
+bool correlator_pid_selected(const struct correlator *c, __u32 pid, const char *comm);
 
 #endif

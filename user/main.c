@@ -232,6 +232,13 @@ int main(int argc, char **argv)
 		p_err("out of memory");
 		return EXIT_RUNTIME;
 	}
+	r.corr.filter = (struct corr_filter){
+		.active = r.env.npids || r.env.comm_set || r.env.command,
+		.follow_children = r.env.command != NULL,
+		.npids = r.env.npids,
+		.pids = r.env.pids,
+		.comm = r.env.comm_set ? r.env.comm : NULL,
+	};
 	install_signals();
 	if (r.env.command) {
 		if (command_start(&r.cmd, r.env.command))

@@ -95,11 +95,9 @@ static void put_edge(FILE *f, const struct summary_row *r)
 	fputs("\"];\n", f);
 }
 
-int dot_write(const char *path, const struct summary *s)
+FILE *dot_open(const char *path)
 {
-	struct summary_row **rows;
-	unsigned n;
-	FILE *f;
+	FILE *f = NULL;
 	int fd;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -107,8 +105,15 @@ int dot_write(const char *path, const struct summary *s)
 		p_err("cannot write '%s': %s (--dot)", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		return -1;
 	}
+	return f;
+}
+
+int dot_write(FILE *f, const char *path, const struct summary *s)
+{
+	struct summary_row **rows;
+	unsigned n;
+
 	rows = summary_sorted(s, &n);
 	fputs("digraph ipcsnoop {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n"
 	      "  edge [fontname=\"monospace\", fontsize=10];\n", f);

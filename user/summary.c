@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "escape.h"
@@ -246,6 +247,8 @@ void summary_print(const struct summary *s, struct output *o, const char *scope,
 	free(rows);
 	if (loss)
 		print_loss(o, scope, loss);
-	if (ferror(o->out))
+	if (ferror(o->out)) {
 		o->write_failed = true;
+		o->write_errno = errno;
+	}
 }

@@ -323,7 +323,6 @@ int main(int argc, char **argv)
 		command_release(&r.cmd);
 	p_debug("tracing%s", r.have_cmd ? " COMMAND and its descendants" : "");
 	trace_loop(&r);
-	epipe = r.out.write_failed && r.out.write_errno == EPIPE;
 	if (r.out.write_failed && r.have_cmd)
 		wait_command_untraced(&r);
 	code = run_status(&r);
@@ -334,6 +333,7 @@ int main(int argc, char **argv)
 			      (mono_ns() - r.interval_start_ns) / 1e9, &loss);
 	summary_print(&r.total, &r.out, "total", (mono_ns() - r.out.start_ns) / 1e9, &loss);
 	output_flush(&r.out);
+	epipe = r.out.write_failed && r.out.write_errno == EPIPE;
 	if (!epipe)                /* the reader left: nobody is listening for the rest */
 		report_losses(&r, &loss);
 	if (r.out.write_failed && !epipe) {

@@ -126,6 +126,7 @@ static void loss_counts(struct run *r, struct loss_counts *l)
 	memcpy(l->gave_up, r->corr.stats.gave_up, sizeof(l->gave_up));
 	memcpy(l->evicted, r->corr.stats.evicted, sizeof(l->evicted));
 	l->malformed = r->corr.stats.malformed;
+	l->evicted[IPC_PROC] += r->corr.procs.evictions;    /* names of processes */
 }
 
 /* At exit: what was lost goes to stderr too, where a user watching the terminal sees it. */
@@ -158,10 +159,10 @@ static void on_sig_agg(void *ctx, const struct sig_agg_key *k, const struct sig_
 	struct run *r = ctx;
 	struct rec_signal_generate g = {
 		.hdr = { .type = REC_SIGNAL_GENERATE, .size = sizeof(g), .ts_ns = v->first_ns,
-			 .tgid = k->src_tgid, .tid = v->src_tid },
+			 .tgid = k->src_tgid, .tid = v->src_tid, .start_ns = k->src_start_ns },
 		.signo = k->signo, .si_code = k->si_code, .result = k->result, .group = k->group,
 		.syscall_nr = k->syscall_nr, .sender_is_kthread = k->sender_is_kthread,
-		.target_tgid = k->dst_tgid, .target_tid = v->dst_tid,
+		.target_tgid = k->dst_tgid, .target_tid = v->dst_tid, .target_start_ns = k->dst_start_ns,
 	};
 
 	memcpy(g.hdr.comm, v->src_comm, sizeof(g.hdr.comm));

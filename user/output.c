@@ -73,6 +73,8 @@ void json_put_endpoint(FILE *f, const struct endpoint *ep)
 	json_put_string(f, ep->comm, strnlen(ep->comm, sizeof(ep->comm)));
 	if (!ep->known)
 		fputs(",\"known\":false", f);
+	if (ep->start_ns)
+		fprintf(f, ",\"start_mono_ns\":%llu", (unsigned long long)ep->start_ns);
 	if (ep->ns_pid) {
 		const char *cg = cgroup_path(ep->cgroup_id);
 

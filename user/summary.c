@@ -49,6 +49,8 @@ static __u64 key_hash(const struct edge *e)
 	h = mix(h, e->kind);
 	h = mix(h, ((__u64)e->src.pid << 1) | e->src.known);
 	h = mix(h, ((__u64)e->dst.pid << 1) | e->dst.known);
+	h = mix(h, e->src.start_ns);
+	h = mix(h, e->dst.start_ns);
 	for (const char *p = e->object; *p && p < e->object + sizeof(e->object); p++)
 		h = mix(h, (unsigned char)*p);
 	return h;
@@ -58,6 +60,7 @@ static bool same_key(const struct summary_row *r, const struct edge *e)
 {
 	return r->kind == e->kind && r->src.pid == e->src.pid && r->src.known == e->src.known &&
 	       r->dst.pid == e->dst.pid && r->dst.known == e->dst.known &&
+	       r->src.start_ns == e->src.start_ns && r->dst.start_ns == e->dst.start_ns &&
 	       !strncmp(r->object, e->object, sizeof(r->object));
 }
 

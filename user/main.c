@@ -145,8 +145,9 @@ static void report_losses(struct run *r, const struct loss_counts *l)
 	}
 	if (l->malformed)
 		p_warn("%llu malformed records dropped", (unsigned long long)l->malformed);
-	if (r->total.folded)
-		p_warn("summary full: %llu edges folded into its (other) row",
+	if (r->total.evicted)
+		p_warn("summary full: its %llu least recently active rows (%llu edges) were folded "
+		       "into its (other) row", (unsigned long long)r->total.evicted,
 		       (unsigned long long)r->total.folded);
 	p_debug("%llu records, %llu signal deliveries without a traced generation",
 		(unsigned long long)r->corr.stats.records,

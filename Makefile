@@ -62,7 +62,7 @@ ipcsnoop: $(USER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $^ $(LDLIBS) -o $@
 
-$(OUTPUT)/demos/%: tests/demos/%.c tests/demos/demo.h | $(OUTPUT)/demos
+$(OUTPUT)/demos/%: tests/demos/%.c $(wildcard tests/demos/*.h) | $(OUTPUT)/demos
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE $< -o $@
 

@@ -8,9 +8,9 @@
 
 #define NIL 0u
 
-static unsigned bucket_of(__u32 tgid)
+static unsigned bucket_of(const struct proc_cache *pc, __u32 tgid)
 {
-	return (tgid * 2654435761u) & (PROC_CACHE_BUCKETS - 1);
+	return (tgid * 2654435761u) & (2 * pc->cap - 1);
 }
 
 static struct proc_entry *at(struct proc_cache *pc, __u32 ref)
@@ -21,8 +21,9 @@ static struct proc_entry *at(struct proc_cache *pc, __u32 ref)
 int proc_cache_init(struct proc_cache *pc)
 {
 	memset(pc, 0, sizeof(*pc));
-	pc->slots = calloc(PROC_CACHE_MAX, sizeof(*pc->slots));
-	pc->buckets = calloc(PROC_CACHE_BUCKETS, sizeof(*pc->buckets));
+	pc->cap = PROC_CACHE_MIN;
+	pc->slots = calloc(pc->cap, sizeof(*pc->slots));
+	pc->buckets = calloc(2 * pc->cap, sizeof(*pc->buckets));
 	if (!pc->slots || !pc->buckets) {
 		proc_cache_free(pc);
 		return -1;
@@ -40,7 +41,7 @@ void proc_cache_free(struct proc_cache *pc)
 
 static __u32 find(struct proc_cache *pc, __u32 tgid)
 {
-	for (__u32 ref = pc->buckets[bucket_of(tgid)]; ref; ref = at(pc, ref)->hnext)
+	for (__u32 ref = pc->buckets[bucket_of(pc, tgid)]; ref; ref = at(pc, ref)->hnext)
 		if (at(pc, ref)->tgid == tgid)
 			return ref;
 	return NIL;
@@ -76,7 +77,7 @@ static void push_newest(struct proc_cache *pc, __u32 ref)
 
 static void unlink_bucket(struct proc_cache *pc, __u32 ref)
 {
-	__u32 *link = &pc->buckets[bucket_of(at(pc, ref)->tgid)];
+	__u32 *link = &pc->buckets[bucket_of(pc, at(pc, ref)->tgid)];
 
 	while (*link && *link != ref)
 		link = &at(pc, *link)->hnext;
@@ -84,12 +85,40 @@ static void unlink_bucket(struct proc_cache *pc, __u32 ref)
 		*link = at(pc, ref)->hnext;
 }
 
+/* Twice the room (up to the max), the hash rebuilt; false if out of memory. */
+static bool grow(struct proc_cache *pc)
+{
+	__u32 cap = pc->cap * 2;
+	struct proc_entry *slots;
+	__u32 *buckets;
+
+	if (cap > PROC_CACHE_MAX)
+		return false;
+	slots = realloc(pc->slots, cap * sizeof(*slots));
+	if (!slots)
+		return false;
+	pc->slots = slots;
+	buckets = calloc(2 * cap, sizeof(*buckets));
+	if (!buckets)
+		return false;
+	free(pc->buckets);
+	pc->buckets = buckets;
+	pc->cap = cap;
+	for (__u32 ref = 1; ref <= pc->used; ref++) {
+		unsigned b = bucket_of(pc, at(pc, ref)->tgid);
+
+		at(pc, ref)->hnext = pc->buckets[b];
+		pc->buckets[b] = ref;
+	}
+	return true;
+}
+
 /* A slot for a new process: a free one, or the least recently updated one. */
 static __u32 take_slot(struct proc_cache *pc)
 {
 	__u32 ref;
 
-	if (pc->used < PROC_CACHE_MAX)
+	if (pc->used < pc->cap || grow(pc))
 		return ++pc->used;
 	ref = pc->oldest;
 	unlink_recency(pc, ref);
@@ -114,7 +143,7 @@ void proc_cache_update(struct proc_cache *pc, __u32 tgid, __u32 tid, const char 
 		e = at(pc, ref);
 		memset(e, 0, sizeof(*e));
 		e->tgid = tgid;
-		b = bucket_of(tgid);
+		b = bucket_of(pc, tgid);
 		e->hnext = pc->buckets[b];
 		pc->buckets[b] = ref;
 	}

@@ -13,8 +13,8 @@
 #include <linux/types.h>
 #include "ipcsnoop.h"
 
-#define PROC_CACHE_MAX 65536       /* processes */
-#define PROC_CACHE_BUCKETS (2 * PROC_CACHE_MAX)   /* power of two */
+#define PROC_CACHE_MAX 65536       /* processes (a power of two) */
+#define PROC_CACHE_MIN 256         /* first allocation; doubled as needed up to the max */
 
 struct proc_entry {
 	__u32 tgid;                    /* 0: free */
@@ -29,9 +29,9 @@ struct proc_entry {
 };
 
 struct proc_cache {
-	struct proc_entry *slots;      /* PROC_CACHE_MAX entries */
-	__u32 *buckets;                /* index + 1 of the first entry, 0 = empty */
-	__u32 used;
+	struct proc_entry *slots;      /* cap entries, grown up to PROC_CACHE_MAX */
+	__u32 *buckets;                /* 2 * cap: index + 1 of the first entry, 0 = empty */
+	__u32 used, cap;
 	__u32 newest, oldest;          /* ends of the recency list: index + 1 */
 	__u64 evictions;               /* processes dropped because the cache was full */
 	__u64 reused;                  /* pids seen again for a new process */

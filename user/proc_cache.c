@@ -151,7 +151,8 @@ void proc_cache_update(struct proc_cache *pc, __u32 tgid, __u32 tid, const char 
 	push_newest(pc, ref);
 	e->tid = tid;
 	e->last_seen_ns = ts_ns;
-	memcpy(e->comm, comm, IPCSNOOP_COMM_LEN);
+	memset(e->comm, 0, sizeof(e->comm));
+	memcpy(e->comm, comm, strnlen(comm, IPCSNOOP_COMM_LEN));   /* 16 bytes, or a shorter string */
 }
 
 void proc_cache_set_start(struct proc_cache *pc, __u32 tgid, __u64 start_ns)

@@ -138,6 +138,16 @@ else
 	skip "root-only CLI checks: not root"
 fi
 
+# the exit codes are documented the same way in -h, the README and the man page
+"$IPCSNOOP" -h >"$TMP/help" 2>&1
+for doc in "$TMP/help" README.md doc/ipcsnoop.8; do
+	n=0
+	for phrase in "127 if it could not be started" "1 on a runtime error" "2 on a usage error"; do
+		tr -s ' \n' '  ' <"$doc" | sed 's/\\f[BIR]//g; s/\\-/-/g' | grep -qF "$phrase" && n=$((n + 1))
+	done
+	expect_eq "exit codes documented in $(basename "$doc")" "$n" 3
+done
+
 # make install honours PREFIX and DESTDIR; the man page renders
 dest=$TMP/dest
 if make -s install DESTDIR="$dest" PREFIX=/opt/ipcs >"$TMP/inst.log" 2>&1 &&

@@ -220,6 +220,28 @@ if require_cmd bpftool "SIGKILL leaves nothing attached"; then
 	expect_eq "after SIGKILL: none of its programs, links or maps is left" "$left" 0
 fi
 
+# --- ipcsnoop killed while COMMAND waits at its gate: COMMAND dies with it, never runs untraced
+"$IPCSNOOP" -v -t signal -o /dev/null -- touch "$TMP/gate-ran" 2>"$TMP/gate.err" &
+G=$!
+child=""
+for i in $(seq 1 100); do
+	child=$(pgrep -P "$G" | head -1)
+	[ -n "$child" ] && break
+	sleep 0.01
+done
+kill -KILL "$G"
+wait "$G" 2>/dev/null
+sleep 0.3
+if grep -q '^ipcsnoop: tracing' "$TMP/gate.err"; then
+	skip "gate: ipcsnoop was already tracing when killed (setup faster than the test)"
+elif [ -z "$child" ]; then
+	skip "gate: did not see COMMAND's process in time"
+else
+	if [ -e "$TMP/gate-ran" ]; then fail "gate: COMMAND ran untraced after ipcsnoop was killed"; else pass "gate: COMMAND did not run after ipcsnoop was killed during setup"; fi
+	state=$(awk '{ print $3 }' /proc/"$child"/stat 2>/dev/null)     # gone, or a zombie left to init
+	if [ -z "$state" ] || [ "$state" = Z ]; then pass "gate: COMMAND's process died with ipcsnoop"; else fail "gate: COMMAND's process $child is still in state $state"; fi
+fi
+
 # --- two instances at once see the same edges and do not disturb each other
 start_bg twoA -t signal -c signal_notes || fail "two instances: first did not start"
 A=$BG_PID

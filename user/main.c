@@ -2,6 +2,7 @@
 /* ipcsnoop: who talks to whom through the kernel. Options -> tracer -> correlator -> output. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,10 +223,27 @@ static bool stop_now(struct run *r)
 	return false;
 }
 
+/*
+ * A pipe whose reader left (`| head -1`) reports POLLERR on our end even when
+ * there is nothing to write: stop then, not at the next edge, which may never come.
+ */
+static bool output_gone(struct output *o)
+{
+	struct pollfd p = { .fd = fileno(o->out), .events = 0 };
+
+	if (o->write_failed)
+		return true;
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP))) {
+		o->write_failed = true;
+		o->write_errno = EPIPE;
+	}
+	return o->write_failed;
+}
+
 /* Poll until a stop signal, the command's exit, or a dead output. */
 static void trace_loop(struct run *r)
 {
-	while (!r->out.write_failed && !stop_now(r)) {
+	while (!output_gone(&r->out) && !stop_now(r)) {
 		int err = tracer__poll(r->tracer, POLL_MS);
 
 		if (err < 0 && err != -EINTR) {

@@ -113,12 +113,13 @@ if [ "$(id -u)" = 0 ]; then
 	expect_eq "| head -1: nothing on stderr" "$(cat "$TMP/pipe.err")" ""
 	if grep -q '^TIME ' "$TMP/pipe.out"; then pass "| head -1: head got the first line"; else fail "| head -1: got '$(cat "$TMP/pipe.out")'"; fi
 	if [ -e "$TMP/cmd-done" ]; then pass "| head -1: COMMAND ran to its end before ipcsnoop exited"; else fail "| head -1: ipcsnoop did not wait for COMMAND"; fi
-	# without COMMAND: the first write after head left ends the run, status 0, quietly
-	( sleep 1; "$DEMOS/signal_notes" >/dev/null; sleep 0.3; "$DEMOS/signal_notes" >/dev/null ) &
+	# without COMMAND: once head has left, the run ends (even with nothing more to write), status 0, quietly
+	( for i in $(seq 1 40); do "$DEMOS/signal_notes" >/dev/null; sleep 0.25; [ -e "$TMP/pipe.done" ] && break; done ) &
 	set -o pipefail
 	timeout 20 "$IPCSNOOP" -t signal -c signal_notes 2>"$TMP/pipe.err" | head -1 >"$TMP/pipe.out"
 	rc=${PIPESTATUS[0]}
 	set +o pipefail
+	touch "$TMP/pipe.done"
 	wait
 	expect_eq "| head -1 without COMMAND: status 0 once the output is gone, nothing on stderr" \
 		"$rc $(wc -c <"$TMP/pipe.err") $(grep -c '^TIME ' "$TMP/pipe.out")" "0 0 1"

@@ -248,7 +248,12 @@ A=$BG_PID
 start_bg twoB -t signal -c signal_notes || fail "two instances: second did not start"
 B=$BG_PID
 "$DEMOS/signal_notes" >"$TMP/two.demo"
-sleep 0.2
+sleep 0.5
+# live: a quiet run shows its edges while running, not only at exit
+P=$(awk '$1=="parent" {print $2}' "$TMP/two.demo") C=$(awk '$1=="child" {print $2}' "$TMP/two.demo")
+pair="(.src.pid==$P and .dst.pid==$C) or (.src.pid==$C and .dst.pid==$P)"
+expect_eq "live output: the demo's edges are out within 0.5 s, before the run ends" \
+	"$(count twoA "$pair") $(count twoB "$pair")" "2 2"
 kill -INT "$A" "$B"
 wait "$A"; ra=$?
 wait "$B"; rb=$?

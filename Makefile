@@ -1,5 +1,15 @@
 # ipcsnoop — build, test, run, install.   `make V=1` shows full commands.
+# `make test SANITIZE=1` builds ipcsnoop and the unit tests with ASan+UBSan
+# into .output-san/ and runs every test with them. `make fuzz`, `make soak`.
+ifeq ($(SANITIZE),1)
+OUTPUT    := .output-san
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+BIN       := $(OUTPUT)/ipcsnoop
+else
 OUTPUT    := .output
+SAN_FLAGS :=
+BIN       := ipcsnoop
+endif
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
 CC        ?= gcc
@@ -16,10 +26,12 @@ BENCH_DEPS := strace bpftrace
 # `make test-kernels` (QEMU boots Debian's cloud kernels from an initramfs)
 KERNEL_DEPS := qemu-system-x86 busybox-static cpio
 KERNELS   ?= 6.1 6.12
+FUZZ_DEPS := clang libclang-rt-14-dev
+SOAK_DEPS := stress-ng
 
 CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Werror -Wno-unused-parameter
-USER_CFLAGS := $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -I$(OUTPUT) -Ibpf -Iuser $(EXTRA_CFLAGS)
+USER_CFLAGS := $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -I$(OUTPUT) -Ibpf -Iuser $(SAN_FLAGS) $(EXTRA_CFLAGS)
 LDLIBS    := -lbpf -lelf -lz $(EXTRA_LDLIBS)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(dir $(VMLINUX)) -Ibpf -Wall
 
@@ -42,10 +54,11 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps run test test-unit test-e2e vmlinux clean install uninstall bench static test-kernels
+.PHONY: all deps run test test-unit test-e2e vmlinux clean install uninstall bench static \
+	test-kernels fuzz fuzz-build fuzz-corpus soak
 .DELETE_ON_ERROR:
 
-all: ipcsnoop $(DEMOS) $(UNITS)
+all: $(BIN) $(DEMOS) $(UNITS)
 
 $(OUTPUT) $(OUTPUT)/user $(OUTPUT)/demos $(OUTPUT)/unit $(OUTPUT)/static/demos:
 	$(Q)mkdir -p $@
@@ -63,7 +76,7 @@ $(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h) bpf/ipcsnoop.h $(OUTPUT)/ipcsn
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
-ipcsnoop: $(USER_OBJS)
+$(BIN): $(USER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $^ $(LDLIBS) -o $@
 
@@ -100,9 +113,13 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/run-demos.sh
 
+# the tests find the build through these (and run make for themselves without our flags)
+TEST_ENV  := env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL OUTPUT=$(OUTPUT) IPCSNOOP=$(abspath $(BIN)) \
+	     DEMOS=$(abspath $(OUTPUT)/demos)
+
 test: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)tests/run.sh
+	$(Q)$(TEST_ENV) tests/run.sh
 
 # The end-to-end suite inside Debian's $(KERNELS) cloud kernels, under QEMU.
 test-kernels:
@@ -111,10 +128,52 @@ test-kernels:
 	$(Q)tests/kernels/run.sh $(KERNELS)
 
 test-unit: all
-	$(Q)tests/run.sh unit
+	$(Q)$(TEST_ENV) tests/run.sh unit
 
 test-e2e: all
-	$(Q)tests/run.sh e2e
+	$(Q)$(TEST_ENV) tests/run.sh e2e
+
+# ---- fuzzing: libFuzzer targets (clang, ASan+UBSan) over records, escaping, options
+FUZZ_SECONDS ?= 60
+FUZZ_DIR   := .output/fuzz
+FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all $(WARNINGS) \
+	      -std=gnu11 -D_GNU_SOURCE -I.output -Ibpf -Iuser
+FUZZ_SRCS  := $(filter-out user/main.c user/tracer.c,$(USER_SRCS))
+FUZZ_OBJS  := $(patsubst user/%.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_SRCS))
+FUZZERS    := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_DIR)/obj/%.o: user/%.c $(wildcard user/*.h) bpf/ipcsnoop.h
+	$(Q)mkdir -p $(dir $@)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/records.h $(FUZZ_OBJS)
+	$(call msg,FUZZER,$@)
+	$(Q)$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) -o $@
+
+$(FUZZ_DIR)/gen_corpus: tests/fuzz/gen_corpus.c tests/fuzz/records.h $(FUZZ_OBJS)
+	$(call msg,CC,$@)
+	$(Q)$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $< $(FUZZ_OBJS) -o $@
+
+fuzz-build: $(FUZZERS) $(FUZZ_DIR)/gen_corpus
+
+# Each target runs FUZZ_SECONDS on the committed corpus (tests/fuzz/corpus/) plus
+# seeds generated now for every record type the correlator accepts.
+fuzz:
+	$(Q)$(MAKE) --no-print-directory deps EXTRA_DEPS="$(FUZZ_DEPS)"
+	$(Q)$(MAKE) --no-print-directory fuzz-build
+	$(Q)tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# Regenerate the committed seed corpus (after adding record types).
+fuzz-corpus: $(FUZZ_DIR)/gen_corpus
+	$(Q)rm -rf tests/fuzz/corpus && $(FUZZ_DIR)/gen_corpus tests/fuzz/corpus
+
+# ---- soak: stress-ng's IPC stressors under ipcsnoop for SOAK_SECONDS (default 180)
+SOAK_SECONDS ?= 180
+soak:
+	$(Q)$(MAKE) --no-print-directory deps EXTRA_DEPS="$(SOAK_DEPS)"
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(TEST_ENV) SOAK_SECONDS=$(SOAK_SECONDS) tests/soak.sh
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX)
@@ -127,4 +186,4 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/ipcsnoop $(DESTDIR)$(PREFIX)/share/man/man8/ipcsnoop.8
 
 clean:
-	rm -rf $(OUTPUT) ipcsnoop
+	rm -rf .output .output-san ipcsnoop

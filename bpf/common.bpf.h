@@ -105,6 +105,12 @@ static __always_inline __u32 task_ns_tgid(struct task_struct *task)
 	return up.nr;
 }
 
+/* When the task's process started (its leader's start time, kept across exec) */
+static __always_inline __u64 task_start_ns(struct task_struct *task)
+{
+	return BPF_CORE_READ(task, group_leader, start_time);
+}
+
 /* cgroup v2 id of a task other than current (current: bpf_get_current_cgroup_id) */
 static __always_inline __u64 task_cgroup_id(struct task_struct *task)
 {
@@ -113,6 +119,7 @@ static __always_inline __u64 task_cgroup_id(struct task_struct *task)
 
 static __always_inline void fill_header(struct rec_header *h, __u16 type, __u16 size)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();
 
 	h->type = type;
@@ -122,9 +129,10 @@ static __always_inline void fill_header(struct rec_header *h, __u16 type, __u16 
 	h->tgid = id >> 32;
 	h->tid = (__u32)id;
 	bpf_get_current_comm(&h->comm, sizeof(h->comm));
-	h->ns_tgid = task_ns_tgid(bpf_get_current_task_btf());
+	h->ns_tgid = task_ns_tgid(task);
 	h->pad = 0;
 	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->start_ns = task_start_ns(task);
 }
 
 /*

@@ -60,6 +60,8 @@ struct rec_header {
 	__u32 ns_tgid;    /* the process's pid in its own pid namespace */
 	__u32 pad;
 	__u64 cgroup_id;  /* cgroup v2 id (inode of its directory) */
+	__u64 start_ns;   /* the process's start time (CLOCK_MONOTONIC): (tgid, start_ns)
+	                   * names one process even when its pid is reused */
 };
 
 struct rec_proc_fork {
@@ -67,6 +69,7 @@ struct rec_proc_fork {
 	__u32 child_tgid;
 	__u32 child_tid;
 	char child_comm[IPCSNOOP_COMM_LEN];
+	__u64 child_start_ns;
 };
 
 struct rec_proc_exec {
@@ -95,6 +98,7 @@ struct rec_signal_generate {
 	__u32 target_ns_tgid;
 	char target_comm[IPCSNOOP_COMM_LEN];
 	__u64 target_cgroup_id;
+	__u64 target_start_ns;
 };
 
 /* signal_deliver: current is the receiver, about to act on the signal. */
@@ -117,6 +121,8 @@ struct sig_agg_key {
 	__s32 result;
 	__s32 group;
 	__u32 pad;
+	__u64 src_start_ns;         /* a pid reused during the run is another key */
+	__u64 dst_start_ns;
 };
 
 struct sig_agg_val {

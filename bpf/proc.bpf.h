@@ -20,6 +20,7 @@ int BPF_PROG(proc_fork, struct task_struct *parent, struct task_struct *child)
 	r->child_tgid = ctgid;
 	r->child_tid = child->pid;
 	BPF_CORE_READ_STR_INTO(&r->child_comm, child, comm);
+	r->child_start_ns = task_start_ns(child);
 	record_submit(r);
 	return 0;
 }

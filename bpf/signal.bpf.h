@@ -34,6 +34,17 @@ struct {
 	__type(value, struct sig_agg_val);
 } sig_agg SEC(".maps");
 
+/*
+ * Receivers of a kept, queued signal that are outside the filter: their
+ * delivery is wanted too (it says what they did). Bounded, oldest out.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u8);
+} sig_expect SEC(".maps");
+
 /* -s: count the signal in the kernel instead of streaming a record. */
 static __always_inline void signal_aggregate(struct task_struct *cur, struct task_struct *task,
 					     int sig, struct kernel_siginfo *info, int group,
@@ -48,6 +59,8 @@ static __always_inline void signal_aggregate(struct task_struct *cur, struct tas
 		.sender_is_kthread = (cur->flags & 0x00200000) != 0,
 		.result = result,
 		.group = group,
+		.src_start_ns = task_start_ns(cur),
+		.dst_start_ns = task_start_ns(task),
 	};
 	__u64 now = bpf_ktime_get_ns();
 	struct sig_agg_val *v = bpf_map_lookup_elem(&sig_agg, &key);
@@ -88,6 +101,11 @@ int BPF_PROG(signal_generate, int sig, struct kernel_siginfo *info,
 		signal_aggregate(cur, task, sig, info, group, result);
 		return 0;
 	}
+	if (filter_active && result == 0 /* delivered */ && !task_selected(task)) {
+		__u8 one = 1;
+
+		bpf_map_update_elem(&sig_expect, &target_tgid, &one, BPF_ANY);
+	}
 	r = RECORD_RESERVE(struct rec_signal_generate, REC_SIGNAL_GENERATE, IPC_SIGNAL);
 	if (!r)
 		return 0;
@@ -101,6 +119,7 @@ int BPF_PROG(signal_generate, int sig, struct kernel_siginfo *info,
 	r->target_tid = task->pid;
 	r->target_ns_tgid = task_ns_tgid(task);
 	r->target_cgroup_id = task_cgroup_id(task);
+	r->target_start_ns = task_start_ns(task);
 	BPF_CORE_READ_STR_INTO(&r->target_comm, task, comm);
 	record_submit(r);
 	return 0;
@@ -114,11 +133,12 @@ int BPF_PROG(signal_deliver, int sig, struct kernel_siginfo *info, struct k_siga
 	struct rec_signal_deliver *r;
 
 	/*
-	 * Not filtered: the generation may have been kept for its sender while
-	 * this receiver is outside the filter. Deliveries are rare; user space
-	 * drops those that match no kept generation.
+	 * A receiver outside the filter is wanted when a kept generation named
+	 * it (sig_expect); user space drops deliveries that match no generation.
 	 */
 	if (tgid == self_tgid || summary_only)
+		return 0;
+	if (filter_active && !current_selected(tgid) && !bpf_map_lookup_elem(&sig_expect, &tgid))
 		return 0;
 	r = RECORD_RESERVE(struct rec_signal_deliver, REC_SIGNAL_DELIVER, IPC_SIGNAL);
 	if (!r)

@@ -4,6 +4,7 @@
 #   tests/run.sh            everything
 #   tests/run.sh unit|e2e   one part
 #   tests/run.sh e2e signal only the e2e scripts whose name contains "signal"
+# OUTPUT (build directory), IPCSNOOP and DEMOS select another build (make test SANITIZE=1).
 set -u
 cd "$(dirname "$0")/.."
 part=${1:-all}
@@ -27,7 +28,7 @@ tally() {   # $1 = name, $2 = log file, $3 = exit status
 }
 
 if [ "$part" = all ] || [ "$part" = unit ]; then
-	for t in .output/unit/test_*; do
+	for t in "${OUTPUT:-.output}"/unit/test_*; do
 		[ -x "$t" ] || continue
 		name=unit/$(basename "$t")
 		case "$name" in *"$pattern"*) ;; *) continue ;; esac

@@ -1,26 +1,34 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* COMMAND mode: start the command stopped at a gate, release it once tracing is on. */
+/*
+ * COMMAND mode: start the command held at a gate, release it once tracing is
+ * on. The held child dies with ipcsnoop (PR_SET_PDEATHSIG) and never runs
+ * unless released; with -u it becomes that user before it is released.
+ */
 #ifndef IPCSNOOP_COMMAND_H
 #define IPCSNOOP_COMMAND_H
 
 #include <sys/types.h>
 
+struct env;
+
 struct command {
 	pid_t pid;
-	int gate_fd;        /* write end: closing it lets the child exec */
+	int gate_fd;        /* write end: a byte lets the child exec, EOF makes it exit */
 	int status;         /* from waitpid, once exited */
 	int exited;
 };
 
-/* Fork a child that waits at the gate, then execs argv. */
-int command_start(struct command *cmd, char **argv);
+/* Fork a child that waits at the gate, then execs env->command (as env's -u user). */
+int command_start(struct command *cmd, const struct env *env);
 /* Let the child exec. */
 void command_release(struct command *cmd);
 /* Reap without blocking; returns 1 once the command has exited. */
 int command_poll(struct command *cmd);
+/* Send a signal to the command if it still runs. */
+void command_signal(struct command *cmd, int sig);
 /* Exit status the way a shell reports it (127 not found, 128+N killed). */
 int command_exit_code(const struct command *cmd);
-/* Release and kill a command that never got to run (setup failed). */
+/* Kill a command that never got to run (setup failed): it exits at the closed gate. */
 void command_abort(struct command *cmd);
 
 #endif

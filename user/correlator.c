@@ -41,14 +41,22 @@ void *correlator_model(struct correlator *c, const struct model_ops *ops)
 	return NULL;
 }
 
-/* Processes in another pid namespace (containers) also get their own pid and cgroup. */
+/*
+ * What the process cache knows of an end that its model did not say: its
+ * start time (which process behind a reused pid), and for processes in
+ * another pid namespace (containers) their own pid and cgroup.
+ */
 static void add_namespace(struct correlator *c, struct endpoint *ep)
 {
 	const struct proc_entry *pe;
 
-	if (!ep->known || !ep->pid || ep->ns_pid)
+	if (!ep->known || !ep->pid)
 		return;
 	pe = proc_cache_lookup(&c->procs, ep->pid);
+	if (pe && !ep->start_ns)
+		ep->start_ns = pe->start_ns;
+	if (ep->ns_pid || (pe && ep->start_ns && pe->start_ns && pe->start_ns != ep->start_ns))
+		return;     /* known already, or the cache now holds a newer process with this pid */
 	if (pe && pe->ns_tgid && pe->ns_tgid != ep->pid) {
 		ep->ns_pid = pe->ns_tgid;
 		ep->cgroup_id = pe->cgroup_id;
@@ -96,7 +104,9 @@ static int on_proc(struct correlator *c, const struct rec_header *h, size_t len)
 		if (len != sizeof(*r))
 			return -1;
 		proc_cache_update(&c->procs, h->tgid, h->tid, h->comm, h->ts_ns);
+		proc_cache_set_start(&c->procs, h->tgid, h->start_ns);
 		proc_cache_update(&c->procs, r->child_tgid, r->child_tid, r->child_comm, h->ts_ns);
+		proc_cache_set_start(&c->procs, r->child_tgid, r->child_start_ns);
 		for (int i = 0; i < MODEL_COUNT; i++)
 			if (all_models[i]->proc_fork)
 				all_models[i]->proc_fork(c->models[i], r);
@@ -108,6 +118,7 @@ static int on_proc(struct correlator *c, const struct rec_header *h, size_t len)
 		if (len != sizeof(*r))
 			return -1;
 		proc_cache_update(&c->procs, h->tgid, h->tid, h->comm, h->ts_ns);
+		proc_cache_set_start(&c->procs, h->tgid, h->start_ns);
 		for (int i = 0; i < MODEL_COUNT; i++)
 			if (all_models[i]->proc_exec)
 				all_models[i]->proc_exec(c->models[i], r);
@@ -148,6 +159,7 @@ int correlator_record(struct correlator *c, const void *data, size_t len)
 			continue;
 		/* every record names its process: keep the name for edges that outlive it */
 		proc_cache_update(&c->procs, h->tgid, h->tid, h->comm, h->ts_ns);
+		proc_cache_set_start(&c->procs, h->tgid, h->start_ns);
 		proc_cache_set_ns(&c->procs, h->tgid, h->ns_tgid, h->cgroup_id);
 		if (ops->record(c->models[i], h, len))
 			goto malformed;

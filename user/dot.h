@@ -5,7 +5,9 @@
 
 #include "summary.h"
 
-/* Returns 0, or -1 after printing an error. */
-int dot_write(const char *path, const struct summary *s);
+/* Open (create, truncate) at start, while ipcsnoop still has its privileges; NULL after an error. */
+FILE *dot_open(const char *path);
+/* Write the graph and close f. Returns 0, or -1 after printing an error. */
+int dot_write(FILE *f, const char *path, const struct summary *s);
 
 #endif

@@ -28,9 +28,11 @@ void endpoint_set(struct endpoint *ep, __u32 pid, __u32 tid, const char *comm)
 	ep->pid = pid;
 	ep->tid = tid;
 	ep->known = true;
-	/* comms come from the kernel as up to 16 bytes, maybe without a NUL */
-	memcpy(ep->comm, comm, IPCSNOOP_COMM_LEN);
-	ep->comm[IPCSNOOP_COMM_LEN] = '\0';
+	/* comms come from the kernel as up to 16 bytes, maybe without a NUL; or a literal */
+	size_t n = strnlen(comm, IPCSNOOP_COMM_LEN);
+
+	memcpy(ep->comm, comm, n);
+	memset(ep->comm + n, 0, sizeof(ep->comm) - n);
 }
 
 static struct edge_attr *attr_add(struct edge *e, const char *key, enum attr_type t)

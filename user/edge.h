@@ -24,6 +24,8 @@ struct endpoint {
 	bool known;                    /* false: the other end could not be determined */
 	__u32 ns_pid;                  /* pid inside its own pid namespace, when that differs */
 	__u64 cgroup_id;               /* its cgroup v2 id, when ns_pid is set */
+	__u64 start_ns;                /* process start (CLOCK_MONOTONIC): (pid, start_ns) is one
+	                                * process even if the pid is reused; 0 = not known */
 };
 
 enum attr_type { ATTR_INT, ATTR_STR, ATTR_BOOL, ATTR_BYTES };

@@ -2,11 +2,13 @@
 /* ipcsnoop: who talks to whom through the kernel. Options -> tracer -> correlator -> output. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "command.h"
 #include "correlator.h"
@@ -14,17 +16,28 @@
 #include "log.h"
 #include "options.h"
 #include "output.h"
+#include "privileges.h"
 #include "signal_model.h"
 #include "summary.h"
 #include "tracer.h"
 
 #define POLL_MS 100
+#define STOP_GRACE_NS (5ull * 1000000000)   /* how long COMMAND may take to exit after a stop signal */
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, stop_count;
+static bool command_mode;
 
-static void on_stop_signal(int sig)
+/*
+ * In COMMAND mode a signal from the terminal (si_code SI_KERNEL: Ctrl-C,
+ * hang-up) reached the whole foreground process group, COMMAND included:
+ * it decides, and ipcsnoop goes on until it exits, like sudo does.
+ */
+static void on_stop_signal(int sig, siginfo_t *si, void *uc)
 {
+	if (command_mode && si && si->si_code == SI_KERNEL)
+		return;
 	stop_signal = sig;
+	stop_count++;
 }
 
 static __u64 mono_ns(void)
@@ -42,6 +55,9 @@ struct run {
 	struct tracer *tracer;
 	struct command cmd;
 	bool have_cmd;
+	int stops_seen;             /* stop signals already passed on to COMMAND */
+	__u64 stop_ns;              /* when the first one was */
+	FILE *dot;                  /* --dot, opened at start */
 	struct summary total;       /* the whole run, printed at exit */
 	struct summary interval;    /* -i: since the last table */
 	__u64 interval_start_ns;
@@ -67,7 +83,7 @@ static int on_record(void *ctx, void *data, size_t len)
 
 static void install_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_stop_signal };
+	struct sigaction sa = { .sa_sigaction = on_stop_signal, .sa_flags = SA_SIGINFO };
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -78,6 +94,7 @@ static void install_signals(void)
 
 static FILE *open_output(const char *path)
 {
+	struct stat st;
 	FILE *f;
 	int fd;
 
@@ -86,6 +103,12 @@ static FILE *open_output(const char *path)
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		p_err("cannot write '%s': %s (-o)", path, strerror(errno));
+		return NULL;
+	}
+	/* edges name every process and may hold payload (-x): an existing file becomes 0600 too */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) && fchmod(fd, 0600)) {
+		p_err("cannot make '%s' private (mode 0600): %s (-o)", path, strerror(errno));
+		close(fd);
 		return NULL;
 	}
 	f = fdopen(fd, "w");
@@ -98,10 +121,13 @@ static FILE *open_output(const char *path)
 
 static void loss_counts(struct run *r, struct loss_counts *l)
 {
-	tracer__drops(r->tracer, l->dropped);
+	memset(l, 0, sizeof(*l));
+	if (r->tracer)
+		tracer__drops(r->tracer, l->dropped);
 	memcpy(l->gave_up, r->corr.stats.gave_up, sizeof(l->gave_up));
 	memcpy(l->evicted, r->corr.stats.evicted, sizeof(l->evicted));
 	l->malformed = r->corr.stats.malformed;
+	l->evicted[IPC_PROC] += r->corr.procs.evictions;    /* names of processes */
 }
 
 /* At exit: what was lost goes to stderr too, where a user watching the terminal sees it. */
@@ -120,8 +146,9 @@ static void report_losses(struct run *r, const struct loss_counts *l)
 	}
 	if (l->malformed)
 		p_warn("%llu malformed records dropped", (unsigned long long)l->malformed);
-	if (r->total.folded)
-		p_warn("summary full: %llu edges folded into its (other) row",
+	if (r->total.evicted)
+		p_warn("summary full: its %llu least recently active rows (%llu edges) were folded "
+		       "into its (other) row", (unsigned long long)r->total.evicted,
 		       (unsigned long long)r->total.folded);
 	p_debug("%llu records, %llu signal deliveries without a traced generation",
 		(unsigned long long)r->corr.stats.records,
@@ -134,10 +161,10 @@ static void on_sig_agg(void *ctx, const struct sig_agg_key *k, const struct sig_
 	struct run *r = ctx;
 	struct rec_signal_generate g = {
 		.hdr = { .type = REC_SIGNAL_GENERATE, .size = sizeof(g), .ts_ns = v->first_ns,
-			 .tgid = k->src_tgid, .tid = v->src_tid },
+			 .tgid = k->src_tgid, .tid = v->src_tid, .start_ns = k->src_start_ns },
 		.signo = k->signo, .si_code = k->si_code, .result = k->result, .group = k->group,
 		.syscall_nr = k->syscall_nr, .sender_is_kthread = k->sender_is_kthread,
-		.target_tgid = k->dst_tgid, .target_tid = v->dst_tid,
+		.target_tgid = k->dst_tgid, .target_tid = v->dst_tid, .target_start_ns = k->dst_start_ns,
 	};
 
 	memcpy(g.hdr.comm, v->src_comm, sizeof(g.hdr.comm));
@@ -149,7 +176,7 @@ static void on_sig_agg(void *ctx, const struct sig_agg_key *k, const struct sig_
 /* Kinds aggregated in the kernel (-s) join the tables before they are printed. */
 static void collect_kernel_aggregates(struct run *r)
 {
-	if (r->env.summary_only && kind_selected(&r->env, IPC_SIGNAL))
+	if (r->tracer && r->env.summary_only && kind_selected(&r->env, IPC_SIGNAL))
 		tracer__take_signal_agg(r->tracer, on_sig_agg, r);
 }
 
@@ -186,10 +213,57 @@ static void settle(struct run *r)
 	}
 }
 
+/*
+ * Should tracing stop because of a stop signal? Without COMMAND, yes. With
+ * COMMAND, the first one is passed on to it and tracing goes on until it
+ * exits, at most STOP_GRACE_NS; a second one is passed on and stops at once.
+ */
+static bool stop_now(struct run *r)
+{
+	int n = stop_count;
+
+	if (!n)
+		return false;
+	if (!r->have_cmd || command_poll(&r->cmd))
+		return true;
+	if (n > r->stops_seen) {
+		command_signal(&r->cmd, stop_signal);
+		if (r->stops_seen || n > 1) {
+			p_warn("second stop signal: COMMAND (pid %d) left running, untraced", r->cmd.pid);
+			return true;
+		}
+		r->stops_seen = n;
+		r->stop_ns = mono_ns();
+	}
+	if (mono_ns() - r->stop_ns > STOP_GRACE_NS) {
+		p_warn("COMMAND (pid %d) still runs %llu s after %s: left running, untraced",
+		       r->cmd.pid, STOP_GRACE_NS / 1000000000ull, strsignal(stop_signal));
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A pipe whose reader left (`| head -1`) reports POLLERR on our end even when
+ * there is nothing to write: stop then, not at the next edge, which may never come.
+ */
+static bool output_gone(struct output *o)
+{
+	struct pollfd p = { .fd = fileno(o->out), .events = 0 };
+
+	if (o->write_failed)
+		return true;
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP))) {
+		o->write_failed = true;
+		o->write_errno = EPIPE;
+	}
+	return o->write_failed;
+}
+
 /* Poll until a stop signal, the command's exit, or a dead output. */
 static void trace_loop(struct run *r)
 {
-	while (!stop_signal && !r->out.write_failed) {
+	while (!output_gone(&r->out) && !stop_now(r)) {
 		int err = tracer__poll(r->tracer, POLL_MS);
 
 		if (err < 0 && err != -EINTR) {
@@ -208,12 +282,50 @@ static void trace_loop(struct run *r)
 	output_flush(&r->out);
 }
 
+/*
+ * The output is gone (the reader of a pipe left, as with `| head -1`): stop
+ * tracing at once, but do not orphan COMMAND: wait for it, passing on stop
+ * signals as while tracing.
+ */
+static void wait_command_untraced(struct run *r)
+{
+	tracer__free(r->tracer);
+	r->tracer = NULL;
+	while (!command_poll(&r->cmd) && !stop_now(r))
+		usleep(POLL_MS * 1000);
+}
+
+/* Status: COMMAND's, or 128+N if it still runs after stop signal N; else 0. */
+static int run_status(struct run *r)
+{
+	if (!r->have_cmd)
+		return EXIT_OK;
+	if (command_poll(&r->cmd))
+		return command_exit_code(&r->cmd);
+	return 128 + (stop_signal ? stop_signal : SIGPIPE);
+}
+
+static int setup(struct run *r)
+{
+	r->tracer = tracer__new(&r->env, on_record, r);
+	if (!r->tracer)
+		return -1;
+	for (int i = 0; i < r->env.npids; i++)
+		if (tracer__trace_pid(r->tracer, r->env.pids[i]))
+			return -1;
+	if (r->have_cmd && tracer__trace_pid(r->tracer, r->cmd.pid))
+		return -1;
+	/* everything privileged is done: programs attached, maps and files open, COMMAND forked */
+	return privileges_drop(r->env.user_set);
+}
+
 int main(int argc, char **argv)
 {
 	static struct run r;
 	struct loss_counts loss;
+	bool epipe;
 	FILE *out;
-	int ret, code = EXIT_OK;
+	int ret, code;
 
 	ret = parse_options(&r.env, argc, argv);
 	if (ret)
@@ -223,6 +335,8 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	out = open_output(r.env.output_path);
 	if (!out)
+		return EXIT_USAGE;
+	if (r.env.dot_path && !(r.dot = dot_open(r.env.dot_path)))
 		return EXIT_USAGE;
 	output_init(&r.out, out, r.env.json, r.env.relative_time);
 	r.out.quiet_events = r.env.summary_only;
@@ -239,31 +353,27 @@ int main(int argc, char **argv)
 		.pids = r.env.pids,
 		.comm = r.env.comm_set ? r.env.comm : NULL,
 	};
+	command_mode = r.env.command != NULL;
 	install_signals();
 	if (r.env.command) {
-		if (command_start(&r.cmd, r.env.command))
+		if (command_start(&r.cmd, &r.env))
 			return EXIT_RUNTIME;
 		r.have_cmd = true;
 	}
-	r.tracer = tracer__new(&r.env, on_record, &r);
-	if (!r.tracer)
-		goto fail;
-	for (int i = 0; i < r.env.npids; i++)
-		if (tracer__trace_pid(r.tracer, r.env.pids[i]))
-			goto fail;
-	if (r.have_cmd) {
-		if (tracer__trace_pid(r.tracer, r.cmd.pid))
-			goto fail;
-		command_release(&r.cmd);
+	if (setup(&r)) {
+		if (r.have_cmd)
+			command_abort(&r.cmd);
+		tracer__free(r.tracer);
+		correlator_free(&r.corr);
+		return EXIT_RUNTIME;
 	}
+	if (r.have_cmd)
+		command_release(&r.cmd);
 	p_debug("tracing%s", r.have_cmd ? " COMMAND and its descendants" : "");
 	trace_loop(&r);
-	if (r.have_cmd) {
-		if (r.cmd.exited)
-			code = command_exit_code(&r.cmd);
-		else
-			code = 128 + (stop_signal ? stop_signal : SIGPIPE);
-	}
+	if (r.out.write_failed && r.have_cmd)
+		wait_command_untraced(&r);
+	code = run_status(&r);
 	collect_kernel_aggregates(&r);
 	loss_counts(&r, &loss);
 	if (r.env.interval_s)      /* the last, partial interval */
@@ -271,20 +381,21 @@ int main(int argc, char **argv)
 			      (mono_ns() - r.interval_start_ns) / 1e9, &loss);
 	summary_print(&r.total, &r.out, "total", (mono_ns() - r.out.start_ns) / 1e9, &loss);
 	output_flush(&r.out);
-	report_losses(&r, &loss);
-	if (r.env.dot_path && dot_write(r.env.dot_path, &r.total))
+	epipe = r.out.write_failed && r.out.write_errno == EPIPE;
+	if (!epipe)                /* the reader left: nobody is listening for the rest */
+		report_losses(&r, &loss);
+	if (r.out.write_failed && !epipe) {
+		p_err("cannot write the output%s%s: %s", r.env.output_path ? " to " : "",
+		      r.env.output_path ? r.env.output_path : "", strerror(r.out.write_errno));
+		code = code ? code : EXIT_RUNTIME;
+	}
+	if (r.dot && dot_write(r.dot, r.env.dot_path, &r.total))
 		code = code ? code : EXIT_RUNTIME;
 	tracer__free(r.tracer);
 	correlator_free(&r.corr);
-	if (out != stdout && fclose(out)) {
+	if (out != stdout && fclose(out) && !r.out.write_failed) {
 		p_err("cannot write '%s': %s (-o)", r.env.output_path, strerror(errno));
-		return EXIT_RUNTIME;
+		code = code ? code : EXIT_RUNTIME;
 	}
 	return code;
-fail:
-	if (r.have_cmd)
-		command_abort(&r.cmd);
-	tracer__free(r.tracer);
-	correlator_free(&r.corr);
-	return EXIT_RUNTIME;
 }

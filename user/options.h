@@ -4,6 +4,7 @@
 #define IPCSNOOP_OPTIONS_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include <linux/types.h>
 #include "ipcsnoop.h"
 
@@ -31,9 +32,17 @@ struct env {
 	const char *dot_path;     /* --dot FILE */
 	__u32 data_bytes;         /* -x N: payload bytes to capture per transfer (0: none) */
 	char **command;           /* argv of COMMAND, or NULL */
+	bool user_set;            /* -u USER: run COMMAND as this user */
+	uid_t uid;
+	gid_t gid;
+	char user_name[64];
+	char user_home[256];
 };
 
-/* Returns 0, 1 when --help was printed (exit 0), or -1 after printing an error. */
+/*
+ * Returns 0, 1 when --help was printed (exit 0), or -1 after printing a
+ * one-line error (exit EXIT_USAGE). Every option may be given once, except -p.
+ */
 int parse_options(struct env *env, int argc, char **argv);
 /* Kinds this build implements, and their names */
 __u32 kinds_implemented(void);

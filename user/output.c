@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 #include "cgroup_path.h"
@@ -72,6 +73,8 @@ void json_put_endpoint(FILE *f, const struct endpoint *ep)
 	json_put_string(f, ep->comm, strnlen(ep->comm, sizeof(ep->comm)));
 	if (!ep->known)
 		fputs(",\"known\":false", f);
+	if (ep->start_ns)
+		fprintf(f, ",\"start_mono_ns\":%llu", (unsigned long long)ep->start_ns);
 	if (ep->ns_pid) {
 		const char *cg = cgroup_path(ep->cgroup_id);
 
@@ -180,12 +183,16 @@ void output_edge(struct output *o, const struct edge *e)
 		print_json(o, e);
 	else
 		print_text(o, e);
-	if (ferror(o->out))
+	if (ferror(o->out)) {
 		o->write_failed = true;
+		o->write_errno = errno;
+	}
 }
 
 void output_flush(struct output *o)
 {
-	if (!o->write_failed && fflush(o->out) != 0)
+	if (!o->write_failed && fflush(o->out) != 0) {
 		o->write_failed = true;
+		o->write_errno = errno;
+	}
 }

@@ -16,6 +16,7 @@ struct output {
 	long long real_minus_mono_ns;
 	bool header_done;
 	bool write_failed;       /* EPIPE or a full disk: stop writing */
+	int write_errno;         /* why (EPIPE: the reader went away) */
 };
 
 void output_init(struct output *o, FILE *out, bool json, bool relative_time);

@@ -62,11 +62,14 @@ static void emit_n(struct signal_model *m, const struct rec_signal_generate *g, 
 	struct edge e;
 
 	edge_init(&e, IPC_SIGNAL, g->hdr.ts_ns);
-	if (signal_origin_is_kernel(origin) || g->sender_is_kthread)
+	if (signal_origin_is_kernel(origin) || g->sender_is_kthread) {
 		endpoint_set(&e.src, 0, 0, "[kernel]");
-	else
+	} else {
 		endpoint_set(&e.src, g->hdr.tgid, g->hdr.tid, g->hdr.comm);
+		e.src.start_ns = g->hdr.start_ns;
+	}
 	endpoint_set(&e.dst, g->target_tgid, g->target_tid, g->target_comm);
+	e.dst.start_ns = g->target_start_ns;
 	signal_name(g->signo, name, sizeof(name));
 	edge_set_object(&e, "%s", name);
 	edge_attr_str(&e, "signal", name);
@@ -120,6 +123,7 @@ void signal_model_generate(struct signal_model *m, const struct rec_signal_gener
 	struct pending_signal *p;
 
 	proc_cache_update(&m->c->procs, r->target_tgid, r->target_tid, r->target_comm, r->hdr.ts_ns);
+	proc_cache_set_start(&m->c->procs, r->target_tgid, r->target_start_ns);
 	proc_cache_set_ns(&m->c->procs, r->target_tgid, r->target_ns_tgid, r->target_cgroup_id);
 	if (r->result != RESULT_DELIVERED) {
 		/* the kernel did not queue it: nothing will be delivered */

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "escape.h"
@@ -31,7 +32,9 @@ void summary_reset(struct summary *s)
 {
 	memset(s->slots, 0, SLOTS * sizeof(*s->slots));
 	s->nrows = 0;
+	s->newest = s->oldest = 0;
 	s->folded = 0;
+	s->evicted = 0;
 	memset(&s->other, 0, sizeof(s->other));
 }
 
@@ -48,6 +51,8 @@ static __u64 key_hash(const struct edge *e)
 	h = mix(h, e->kind);
 	h = mix(h, ((__u64)e->src.pid << 1) | e->src.known);
 	h = mix(h, ((__u64)e->dst.pid << 1) | e->dst.known);
+	h = mix(h, e->src.start_ns);
+	h = mix(h, e->dst.start_ns);
 	for (const char *p = e->object; *p && p < e->object + sizeof(e->object); p++)
 		h = mix(h, (unsigned char)*p);
 	return h;
@@ -57,6 +62,7 @@ static bool same_key(const struct summary_row *r, const struct edge *e)
 {
 	return r->kind == e->kind && r->src.pid == e->src.pid && r->src.known == e->src.known &&
 	       r->dst.pid == e->dst.pid && r->dst.known == e->dst.known &&
+	       r->src.start_ns == e->src.start_ns && r->dst.start_ns == e->dst.start_ns &&
 	       !strncmp(r->object, e->object, sizeof(r->object));
 }
 
@@ -78,35 +84,126 @@ static void accumulate(struct summary_row *r, const struct edge *e)
 	r->dst = e->dst;
 }
 
+static struct summary_row *row(const struct summary *s, unsigned ref)
+{
+	return &s->rows[ref - 1];
+}
+
+static void unlink_recency(struct summary *s, unsigned ref)
+{
+	struct summary_row *r = row(s, ref);
+
+	if (r->newer)
+		row(s, r->newer)->older = r->older;
+	else
+		s->newest = r->older;
+	if (r->older)
+		row(s, r->older)->newer = r->newer;
+	else
+		s->oldest = r->newer;
+	r->newer = r->older = 0;
+}
+
+static void push_newest(struct summary *s, unsigned ref)
+{
+	struct summary_row *r = row(s, ref);
+
+	r->older = s->newest;
+	r->newer = 0;
+	if (s->newest)
+		row(s, s->newest)->newer = ref;
+	s->newest = ref;
+	if (!s->oldest)
+		s->oldest = ref;
+}
+
+/* Linear probing: remove slot i and shift back the entries that probed past it. */
+static void slot_delete(struct summary *s, unsigned i)
+{
+	unsigned j = i;
+
+	for (;;) {
+		unsigned home;
+
+		j = (j + 1) & (SLOTS - 1);
+		if (!s->slots[j])
+			break;
+		home = row(s, s->slots[j])->hash & (SLOTS - 1);
+		/* j stays if its home lies cyclically in (i, j] */
+		if (i <= j ? (home > i && home <= j) : (home > i || home <= j))
+			continue;
+		s->slots[i] = s->slots[j];
+		i = j;
+	}
+	s->slots[i] = 0;
+}
+
+static unsigned slot_of_ref(const struct summary *s, unsigned ref)
+{
+	unsigned i = row(s, ref)->hash & (SLOTS - 1);
+
+	while (s->slots[i] != ref)
+		i = (i + 1) & (SLOTS - 1);
+	return i;
+}
+
+/* Full: the row updated least recently goes into "(other)"; its place is returned. */
+static unsigned evict_oldest(struct summary *s)
+{
+	unsigned ref = s->oldest;
+	struct summary_row *r = row(s, ref);
+	struct summary_row *o = &s->other;
+
+	unlink_recency(s, ref);
+	slot_delete(s, slot_of_ref(s, ref));
+	o->kind = r->kind;
+	o->count += r->count;
+	if (r->has_bytes) {
+		o->has_bytes = true;
+		o->bytes += r->bytes;
+	}
+	if (!o->first_ns || (r->first_ns && r->first_ns < o->first_ns))
+		o->first_ns = r->first_ns;
+	if (r->last_ns > o->last_ns)
+		o->last_ns = r->last_ns;
+	s->folded += r->count;
+	s->evicted++;
+	return ref;
+}
+
 void summary_add(struct summary *s, const struct edge *e)
 {
-	unsigned i = key_hash(e) & (SLOTS - 1);
+	__u64 h = key_hash(e);
+	unsigned i = h & (SLOTS - 1), ref;
 	struct summary_row *r;
 
 	for (unsigned n = 0; n < SLOTS; n++, i = (i + 1) & (SLOTS - 1)) {
 		if (!s->slots[i])
 			break;
-		r = &s->rows[s->slots[i] - 1];
+		r = row(s, s->slots[i]);
 		if (same_key(r, e)) {
 			accumulate(r, e);
+			unlink_recency(s, s->slots[i]);
+			push_newest(s, s->slots[i]);
 			return;
 		}
 	}
-	if (s->nrows == SUMMARY_MAX_ROWS) {
-		s->folded += e->count;
-		s->other.kind = e->kind;
-		accumulate(&s->other, e);
-		/* a fold of many pairs: no single pair of ends */
-		memset(&s->other.src, 0, sizeof(s->other.src));
-		memset(&s->other.dst, 0, sizeof(s->other.dst));
-		return;
+	if (s->nrows < SUMMARY_MAX_ROWS) {
+		ref = ++s->nrows;
+	} else {
+		ref = evict_oldest(s);
+		i = h & (SLOTS - 1);      /* the delete may have moved the free slot */
+		while (s->slots[i])
+			i = (i + 1) & (SLOTS - 1);
 	}
-	r = &s->rows[s->nrows++];
+	r = row(s, ref);
 	memset(r, 0, sizeof(*r));
 	r->kind = e->kind;
+	r->hash = h;
 	memcpy(r->object, e->object, sizeof(r->object));
 	accumulate(r, e);
-	s->slots[i] = s->nrows;
+	s->slots[i] = ref;
+	push_newest(s, ref);
 }
 
 static int by_bytes_then_count(const void *a, const void *b)
@@ -237,7 +334,7 @@ void summary_print(const struct summary *s, struct output *o, const char *scope,
 		else
 			print_row_text(o, rows[i], NULL);
 	}
-	if (s->folded) {
+	if (s->evicted) {
 		if (o->json)
 			print_row_json(o, &s->other, scope, true);
 		else
@@ -246,6 +343,8 @@ void summary_print(const struct summary *s, struct output *o, const char *scope,
 	free(rows);
 	if (loss)
 		print_loss(o, scope, loss);
-	if (ferror(o->out))
+	if (ferror(o->out)) {
 		o->write_failed = true;
+		o->write_errno = errno;
+	}
 }

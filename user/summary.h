@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Edges aggregated by (source process, destination process, kind, object):
- * count, bytes, first and last seen. A bounded table: keys beyond its
- * capacity are folded into one "(other)" row and counted, never dropped.
+ * count, bytes, first and last seen. A bounded table: when it is full, the
+ * row updated least recently is folded into one "(other)" row (its counts
+ * kept there, never dropped) and its place goes to the new key.
  */
 #ifndef IPCSNOOP_SUMMARY_H
 #define IPCSNOOP_SUMMARY_H
@@ -20,14 +21,18 @@ struct summary_row {
 	__u64 count, bytes;
 	bool has_bytes;
 	__u64 first_ns, last_ns;
+	__u64 hash;
+	unsigned newer, older;        /* recency list: row index + 1, 0 = none */
 };
 
 struct summary {
 	struct summary_row *rows;
 	unsigned nrows;
 	unsigned *slots;              /* open addressing: row index + 1, 0 = empty */
-	struct summary_row other;     /* keys that did not fit */
+	unsigned newest, oldest;      /* ends of the recency list */
+	struct summary_row other;     /* rows evicted from the full table */
 	__u64 folded;                 /* edges folded into "other" */
+	__u64 evicted;                /* rows folded into "other" */
 };
 
 /* What was lost, per kind, for the footer */

@@ -181,7 +181,17 @@ int tracer__trace_pid(struct tracer *t, __u32 pid)
 
 int tracer__poll(struct tracer *t, int timeout_ms)
 {
-	return ring_buffer__poll(t->rb, timeout_ms);
+	int n = ring_buffer__poll(t->rb, timeout_ms), m;
+
+	if (n < 0)
+		return n;
+	/*
+	 * Records are submitted without a wakeup until a quarter of the ring is
+	 * queued (record_submit): epoll says nothing about them, so take them
+	 * on every poll, or a quiet run would show its edges only at exit.
+	 */
+	m = ring_buffer__consume(t->rb);
+	return m < 0 ? m : n + m;
 }
 
 int tracer__drain(struct tracer *t)

@@ -69,6 +69,9 @@ if [ "$total" -ge $N ] && [ "$total" -le $((N + 3)) ]; then
 else
 	fail "flood: shown $shown + dropped $dropped != $N"
 fi
+expect_valid_json flood
+expect_eq "flood: nothing corrupted (no malformed record)" \
+	"$(jq -c 'select(.type=="lost" and .malformed != null)' "$TMP/flood.json" | wc -l)" 0
 if grep -q "^ipcsnoop: warning: lost [0-9]* signal records" "$TMP/flood.err"; then
 	pass "flood: the loss is reported on stderr"
 else

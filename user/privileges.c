@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include "log.h"
+#include "privileges.h"
+
+int privileges_drop(bool keep_kill)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	if (keep_kill) {
+		data[CAP_KILL / 32].permitted = 1u << (CAP_KILL % 32);
+		data[CAP_KILL / 32].effective = 1u << (CAP_KILL % 32);
+	}
+	/* ambient capabilities go with the permitted set; no_new_privs: no way back by exec */
+	if (syscall(SYS_capset, &hdr, data)) {
+		p_err("cannot drop capabilities: %s", strerror(errno));
+		return -1;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		p_err("cannot set no_new_privs: %s", strerror(errno));
+		return -1;
+	}
+	p_debug("capabilities dropped%s, no_new_privs set", keep_kill ? " (but CAP_KILL)" : "");
+	return 0;
+}

@@ -49,6 +49,8 @@ struct edge {
 	__u64 bytes;
 	__u64 count;                   /* events this edge stands for (1 per event line) */
 	bool inferred;                 /* false: paired exactly */
+	bool solo;                     /* an event of one process (attach, open, rmid...), not
+					* an edge between two: printed, kept out of summary and graph */
 	char detail[EDGE_DETAIL_LEN];  /* short human text for the text sink (escaped there) */
 	int nattrs;
 	struct edge_attr attrs[EDGE_ATTR_MAX];

@@ -316,7 +316,7 @@ static int setup(struct run *r)
 	if (r->have_cmd && tracer__trace_pid(r->tracer, r->cmd.pid))
 		return -1;
 	/* everything privileged is done: programs attached, maps and files open, COMMAND forked */
-	return privileges_drop(r->env.user_set);
+	return privileges_drop(r->env.user_set, kind_selected(&r->env, IPC_SHM));
 }
 
 int main(int argc, char **argv)

@@ -149,6 +149,8 @@ static void print_json(struct output *o, const struct edge *e)
 	if (e->has_bytes)
 		fprintf(f, ",\"bytes\":%llu", (unsigned long long)e->bytes);
 	fprintf(f, ",\"exact\":%s", e->inferred ? "false" : "true");
+	if (e->solo)
+		fputs(",\"solo\":true", f);
 	for (int i = 0; i < e->nattrs; i++) {
 		const struct edge_attr *a = &e->attrs[i];
 

@@ -9,8 +9,10 @@
 
 #include <stdbool.h>
 
-/* Empty the capability sets (keeping CAP_KILL if keep_kill: signals to a -u COMMAND)
- * and set no_new_privs. Returns 0, or -1 after printing an error. */
-int privileges_drop(bool keep_kill);
+/* Empty the capability sets and set no_new_privs. Kept only when needed:
+ * CAP_KILL (keep_kill) to pass stop signals on to a -u COMMAND, CAP_SYS_PTRACE
+ * (keep_ptrace) to read other processes' /proc/PID/maps (shm attachments of
+ * processes whose exit is not traced). Returns 0, or -1 after printing an error. */
+int privileges_drop(bool keep_kill, bool keep_ptrace);
 
 #endif

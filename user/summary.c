@@ -175,6 +175,9 @@ void summary_add(struct summary *s, const struct edge *e)
 {
 	__u64 h = key_hash(e);
 	unsigned i = h & (SLOTS - 1), ref;
+
+	if (e->solo)      /* not an edge between two processes */
+		return;
 	struct summary_row *r;
 
 	for (unsigned n = 0; n < SLOTS; n++, i = (i + 1) & (SLOTS - 1)) {

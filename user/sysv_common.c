@@ -93,5 +93,6 @@ void sysv_event_init(struct edge *e, enum ipc_kind kind, const struct rec_header
 	edge_init(e, kind, h->ts_ns);
 	sysv_endpoint(&e->src, h);
 	sysv_endpoint(&e->dst, h);
+	e->solo = true;
 	edge_attr_str(e, "op", op);
 }

@@ -87,6 +87,9 @@ if [ "$(id -u)" = 0 ]; then
 	caps=$(awk '/^Cap(Eff|Prm|Inh|Amb):/ { printf "%s=%s ", $1, $2 } /^NoNewPrivs:/ { printf "nnp=%s", $2 }' "$TMP/ipcs.status")
 	expect_eq "running ipcsnoop has no capability left and no_new_privs" "$caps" \
 		"CapInh:=0000000000000000 CapPrm:=0000000000000000 CapEff:=0000000000000000 CapAmb:=0000000000000000 nnp=1"
+	"$IPCSNOOP" -t shm -- sh -c 'cat /proc/$PPID/status >"$0/ipcs-shm.status"' "$TMP" 2>"$TMP/err"
+	expect_eq "with -t shm only CAP_SYS_PTRACE is kept (to read other processes' maps)" \
+		"$(awk '/^CapEff:/ { print $2 }' "$TMP/ipcs-shm.status")" 0000000000080000
 	expect_eq "COMMAND keeps root's capabilities (it was started before the drop)" \
 		"$(awk '/^CapEff:/ { print ($2 != "0000000000000000") } /^NoNewPrivs:/ { print $2 }' "$TMP/cmd.status" | tr '\n' ' ')" "1 0 "
 

@@ -402,5 +402,6 @@ int parse_options(struct env *env, int argc, char **argv)
 	}
 	if (optind < argc)
 		env->command = &argv[optind];
+	env->kinds_given = kinds_given;
 	return check_conflicts(env, kinds_given);
 }

@@ -22,6 +22,7 @@ struct env {
 	char comm[IPCSNOOP_COMM_LEN];
 	bool comm_set;
 	__u32 kinds;              /* bit per enum ipc_kind */
+	bool kinds_given;         /* -t named them: a kind the kernel cannot trace is an error */
 	bool json;
 	const char *output_path;
 	bool verbose;

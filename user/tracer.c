@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include "ipcsnoop.skel.h"
 #include "edge.h"
 #include "log.h"
@@ -64,18 +65,26 @@ int tracer_check_privileges(void)
 }
 
 /* Programs are named <kind>_<hook>; "proc_" programs are always on. */
-static bool program_wanted(const struct env *env, const char *name)
+/* Programs are named <kind>_<hook>: the kind, or -1 for "proc_" (always on). */
+static int program_kind(const char *name)
 {
-	if (!strncmp(name, "proc_", 5))
-		return true;
 	for (int k = 0; k < IPC_KIND_COUNT; k++) {
 		const char *kn = ipc_kind_name(k);
 		size_t n = strlen(kn);
 
-		if (!strncmp(name, kn, n) && name[n] == '_')
-			return kind_selected(env, k);
+		if (k != IPC_PROC && !strncmp(name, kn, n) && name[n] == '_')
+			return k;
 	}
-	return false;
+	return -1;
+}
+
+static bool program_wanted(const struct env *env, const char *name)
+{
+	int kind = program_kind(name);
+
+	if (kind < 0)
+		return !strncmp(name, "proc_", 5);
+	return kind_selected(env, kind);
 }
 
 static void configure(struct ipcsnoop_bpf *skel, const struct env *env)
@@ -99,6 +108,70 @@ static void configure(struct ipcsnoop_bpf *skel, const struct env *env)
 		bpf_program__set_autoload(prog, on);
 		p_debug("program %s: %s", bpf_program__name(prog), on ? "on" : "off");
 	}
+}
+
+/* Is the tracepoint a program section names there on this kernel? */
+static bool target_exists(const struct btf *vmlinux, const char *sec)
+{
+	const char *slash = strchr(sec, '/');
+	char path[256];
+
+	if (!slash)
+		return true;
+	if (!strncmp(sec, "tp_btf/", 7) || !strncmp(sec, "raw_tp/", 7)) {
+		snprintf(path, sizeof(path), "btf_trace_%s", slash + 1);
+		return !vmlinux || btf__find_by_name_kind(vmlinux, path, BTF_KIND_TYPEDEF) > 0;
+	}
+	if (!strncmp(sec, "tracepoint/", 11)) {
+		snprintf(path, sizeof(path), "/sys/kernel/tracing/events/%s", slash + 1);
+		if (!access(path, F_OK))
+			return true;
+		snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/events/%s", slash + 1);
+		return !access(path, F_OK);
+	}
+	return true;
+}
+
+/*
+ * Kernels differ in their tracepoints (sock:sk_data_ready came in 6.3...).
+ * A kind whose hooks are not all there is left out, with a warning; named
+ * with -t, it is an error. Probed here, at run time, never by version.
+ */
+static int drop_missing_kinds(struct ipcsnoop_bpf *skel, const struct env *env)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	struct bpf_program *prog;
+	__u32 missing = 0;
+	int err = 0;
+
+	if (!vmlinux)
+		p_debug("cannot read the kernel's BTF to probe tracepoints: %s", strerror(errno));
+	bpf_object__for_each_program(prog, skel->obj) {
+		const char *sec = bpf_program__section_name(prog);
+		int kind = program_kind(bpf_program__name(prog));
+
+		if (!bpf_program__autoload(prog) || kind < 0 || target_exists(vmlinux, sec))
+			continue;
+		if (!(missing & (1u << kind))) {
+			if (env->kinds_given) {
+				p_err("kind '%s' cannot be traced on this kernel: no tracepoint %s",
+				      ipc_kind_name(kind), strchr(sec, '/') + 1);
+				err = -1;
+			} else {
+				p_warn("kind '%s' left out: this kernel has no tracepoint %s",
+				       ipc_kind_name(kind), strchr(sec, '/') + 1);
+			}
+		}
+		missing |= 1u << kind;
+	}
+	bpf_object__for_each_program(prog, skel->obj) {
+		int kind = program_kind(bpf_program__name(prog));
+
+		if (kind >= 0 && (missing & (1u << kind)))
+			bpf_program__set_autoload(prog, false);
+	}
+	btf__free(vmlinux);
+	return err;
 }
 
 /*
@@ -144,7 +217,7 @@ struct tracer *tracer__new(const struct env *env, record_fn on_record, void *ctx
 		goto fail;
 	}
 	configure(t->skel, env);
-	if (ensure_tracefs(t->skel))
+	if (ensure_tracefs(t->skel) || drop_missing_kinds(t->skel, env))
 		goto fail;
 	err = ipcsnoop_bpf__load(t->skel);
 	if (err) {

@@ -19,6 +19,20 @@ require_root() {
 	fi
 }
 
+# kind_available KIND: can this kernel trace it? (its tracepoints exist)
+kind_available() {
+	"$IPCSNOOP" -t "$1" -o /dev/null -- true >/dev/null 2>"$TMP/kind-$1.err" ||
+		! grep -q "cannot be traced on this kernel" "$TMP/kind-$1.err"
+}
+
+# require_kind KIND: skip the whole script (one SKIP line) where the kernel lacks its hooks
+require_kind() {
+	if ! kind_available "$1"; then
+		skip "$1 tests: $(sed 's/^ipcsnoop: //' "$TMP/kind-$1.err" | head -1)"
+		exit 0
+	fi
+}
+
 require_cmd() {   # require_cmd TOOL WHAT
 	if ! command -v "$1" >/dev/null 2>&1; then
 		skip "$2: '$1' is not installed"

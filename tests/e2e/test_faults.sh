@@ -10,7 +10,7 @@ require_root "fault tests"
 implemented=$("$IPCSNOOP" -h | sed -n 's/.*comma list of kinds: \([a-z,]*\).*/\1/p' | tr , ' ')
 KINDS=""
 for k in signal pipe unix msg mq; do
-	case " $implemented " in *" $k "*) KINDS="$KINDS $k" ;; esac
+	case " $implemented " in *" $k "*) kind_available "$k" && KINDS="$KINDS $k" || skip "$k: $(head -1 "$TMP/kind-$k.err")" ;; esac
 done
 ln -s "$DEMOS/exec_comm" "$TMP/after_exec"
 

@@ -4,6 +4,7 @@
 # tracing have no invented sender.
 . "$(dirname "$0")/lib.sh"
 require_root "mq tests"
+require_kind mq
 MSG='.kind=="mq" and .op=="message" and .object=="/ipcsnoop-demo" and .name=="/ipcsnoop-demo"'
 
 "$DEMOS/mq_demo" clean

@@ -3,6 +3,7 @@
 # edges that must not appear.
 . "$(dirname "$0")/lib.sh"
 require_root "msg tests"
+require_kind msg
 MSG='.kind=="msg" and .op=="message"'
 
 # --- the IPC notes: A and B, unrelated, key 1234

@@ -4,6 +4,7 @@
 # did not block.
 . "$(dirname "$0")/lib.sh"
 require_root "sem tests"
+require_kind sem
 
 "$DEMOS/sem_prodcons" clean
 trace pc -t sem -- "$DEMOS/sem_prodcons"

@@ -4,6 +4,7 @@
 # segments attached before tracing started.
 . "$(dirname "$0")/lib.sh"
 require_root "shm tests"
+require_kind shm
 SEG='(.object|test("^shm key=0x000004d2 id=[0-9]+$")) and .key=="0x000004d2" and .size==4096'
 
 # --- the IPC notes: W writes "Linux Programming", R prints it; C is W's short-lived child

@@ -3,6 +3,7 @@
 # including edges that must not appear.
 . "$(dirname "$0")/lib.sh"
 require_root "signal tests"
+require_kind signal
 
 # --- the IPC notes' example: SIGINT caught by a handler, then SIGCHLD back
 trace notes -t signal -- "$DEMOS/signal_notes"

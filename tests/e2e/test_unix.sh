@@ -5,6 +5,7 @@
 # edges that must not appear, and a real server from Debian (redis-server).
 . "$(dirname "$0")/lib.sh"
 require_root "unix tests"
+require_kind unix
 
 U='.kind=="unix"'
 DATA="$U and (has(\"event\")|not)"     # data edges (not connections)

@@ -8,7 +8,7 @@ require_root "untrusted bytes tests"
 implemented=$("$IPCSNOOP" -h | sed -n 's/.*comma list of kinds: \([a-z,]*\).*/\1/p' | tr , ' ')
 KINDS=""
 for k in signal pipe unix msg mq; do
-	case " $implemented " in *" $k "*) KINDS="$KINDS $k" ;; esac
+	case " $implemented " in *" $k "*) kind_available "$k" && KINDS="$KINDS $k" || skip "$k: $(head -1 "$TMP/kind-$k.err")" ;; esac
 done
 
 # hex bytes -> the JSON array of code points jq's explode gives for our \u00XX escapes

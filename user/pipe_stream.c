@@ -422,13 +422,13 @@ void pipe_stream_finish(struct pipe_stream *ps, const char *why)
 			continue;
 		}
 		memset(&c, 0, sizeof(c));
-		c.w = first->w;
+		c.w = first->w;                 /* first is freed in the loop below */
 		c.wop = first->op;
 		c.data_cap = first->data_cap > IPCSNOOP_DATA_MAX ? IPCSNOOP_DATA_MAX : first->data_cap;
 		c.data_done = c.data_cap == 0;
 		for (prev = NULL, s = ps->head; s; s = next) {
 			next = s->next;
-			if (!s->w.known || s->inflight || !same_writer(&s->w, &first->w)) {
+			if (!s->w.known || s->inflight || !same_writer(&s->w, &c.w)) {
 				prev = s;
 				continue;
 			}

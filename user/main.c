@@ -13,6 +13,7 @@
 #include "log.h"
 #include "options.h"
 #include "output.h"
+#include "pipe_seed.h"
 #include "signal_model.h"
 #include "tracer.h"
 
@@ -163,6 +164,9 @@ int main(int argc, char **argv)
 	for (int i = 0; i < r.env.npids; i++)
 		if (tracer__trace_pid(r.tracer, r.env.pids[i]))
 			goto fail;
+	/* pipes: the pipes -p processes already hold are of interest from the start */
+	for (int i = 0; i < r.env.npids && kind_selected(&r.env, IPC_PIPE); i++)
+		pipe_seed_interest(tracer__map_fd(r.tracer, "pipe_interest"), r.env.pids[i]);
 	if (r.have_cmd) {
 		if (tracer__trace_pid(r.tracer, r.cmd.pid))
 			goto fail;

@@ -145,6 +145,13 @@ int tracer__trace_pid(struct tracer *t, __u32 pid)
 	return 0;
 }
 
+int tracer__map_fd(struct tracer *t, const char *name)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(t->skel->obj, name);
+
+	return map ? bpf_map__fd(map) : -1;
+}
+
 int tracer__poll(struct tracer *t, int timeout_ms)
 {
 	return ring_buffer__poll(t->rb, timeout_ms);

@@ -87,6 +87,25 @@ expect_edges multi "multi: 7 edges in all" "true" 7
 expect_edges multi "multi: no reader credited by a writer it did not read" \
 	"(.src.pid==$A and .dst.pid==$R3) or (.src.pid==$C and .dst.pid==$R2) or (.src.pid==$A and .dst.pid==$R1 and .bytes!=100)" 0
 
+# --- splice, tee, vmsplice, sendfile, readv, pwritev2: the other ways in and out
+trace splice -t pipe -x 8 -- "$DEMOS/pipe_splice"
+expect_eq "splice: exit status" "$RC" 0
+W=$(pid_of splice writer) M=$(pid_of splice mover) R=$(pid_of splice reader)
+P1=$(pid_of splice p1) P2=$(pid_of splice p2) P3=$(pid_of splice p3) P4=$(pid_of splice p4)
+expect_eq "splice: writer -> mover over p1, 1700 bytes taken by splice" \
+	"$(sum splice ".src.pid==$W and .dst.pid==$M and .object==\"$P1\" and .read_op==\"splice\" and .exact")" 1700
+expect_eq "splice: ... from 3 writes (write, vmsplice, pwritev2)" \
+	"$(jq -s "[.[] | select(.object==\"$P1\") | .writes] | add" "$TMP/splice.json")" 3
+expect_edges splice "splice: the first payload is the write()'s" \
+	".object==\"$P1\" and .data==\"$(b64 wwwwwwww)\"" 1
+expect_eq "splice: mover -> reader over p2, 1700 bytes spliced in, read()" \
+	"$(sum splice ".src.pid==$M and .dst.pid==$R and .object==\"$P2\" and .write_op==\"splice\" and .read_op==\"read\" and .exact")" 1700
+expect_eq "splice: mover -> reader over p3, 1700 bytes copied by tee, readv()" \
+	"$(sum splice ".src.pid==$M and .dst.pid==$R and .object==\"$P3\" and .write_op==\"tee\" and .read_op==\"readv\" and .exact")" 1700
+expect_eq "splice: mover -> reader over p4, 300 bytes by sendfile, out by vmsplice" \
+	"$(sum splice ".src.pid==$M and .dst.pid==$R and .object==\"$P4\" and .write_op==\"sendfile\" and .read_op==\"vmsplice\" and .exact")" 300
+expect_edges splice "splice: no unknown end, nothing unread" ".src.known==false or .dst.known==false" 0
+
 # --- shell pipelines: exact bytes per edge
 trace sh3 -t pipe -- sh -c 'head -c 100000 /dev/zero | cat | wc -c'
 expect_eq "a|b|c: wc counted 100000" "$(tr -d ' ' <"$TMP/sh3.out")" 100000

@@ -60,9 +60,15 @@ int tracer_check_privileges(void)
 	return 0;
 }
 
-/* Programs are named <kind>_<hook>; "proc_" programs are always on. */
+/* Programs are named <kind>_<hook>; "proc_" programs are always on; those
+ * whose name ends in "_filtered" only serve a filter (-p, -c, COMMAND). */
 static bool program_wanted(const struct env *env, const char *name)
 {
+	size_t len = strlen(name);
+
+	if (len > 9 && !strcmp(name + len - 9, "_filtered") &&
+	    !(env->npids || env->comm_set || env->command))
+		return false;
 	if (!strncmp(name, "proc_", 5))
 		return true;
 	for (int k = 0; k < IPC_KIND_COUNT; k++) {

@@ -153,6 +153,8 @@ struct rec_pipe_write_begin {
 	__u16 flags;
 	__u32 data_len;             /* payload bytes that follow (data variant only) */
 	__u32 data_cap;             /* -x N */
+	__u32 lost;                 /* pipe records lost so far (see pipe_lost) */
+	__u32 pad;
 };
 
 /* The same, followed by the first data_len bytes written (when -x is given). */
@@ -171,10 +173,13 @@ struct rec_pipe_write_end {
 	__s32 fd;
 	__u16 op;
 	__u16 flags;
+	__u32 lost;
+	__u32 pad;
 };
 
 /* flags of rec_pipe_read */
 #define PIPE_R_NAMED        0x1    /* a named FIFO */
+#define PIPE_R_EMPTY        0x2    /* the pipe was empty once this record was reserved */
 
 /* At read exit: bytes taken out of the pipe (only ret > 0 is sent). */
 struct rec_pipe_read {
@@ -184,6 +189,8 @@ struct rec_pipe_read {
 	__s32 fd;
 	__u16 op;
 	__u16 flags;
+	__u32 lost;
+	__u32 pad;
 };
 
 /* ---- unix sockets: records of types REC_UNIX_FIRST..REC_UNIX_LAST ---- */

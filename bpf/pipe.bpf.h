@@ -64,6 +64,16 @@ struct {
 	__type(value, __u8);
 } pipe_interest SEC(".maps");
 
+/* Pipe records that could not be sent (ring buffer full, in-flight table
+ * full), as the model sees it: every record carries the count, so edges made
+ * after a loss are not called exact until their pipe is consistent again. */
+__u32 pipe_lost = 0;
+
+static __always_inline void pipe_lose(void)
+{
+	__sync_fetch_and_add(&pipe_lost, 1);
+}
+
 struct pipe_scratch {
 	char buf[2 * PIPE_PATH_HALF];
 	const unsigned char *names[PIPE_PATH_DEPTH];
@@ -290,8 +300,11 @@ static __always_inline void pipe_announce(const struct pipe_file *pf, __u64 take
 	__u64 occ;
 	__u8 one = 1;
 
-	if (bpf_map_lookup_elem(&pipe_seen, &pf->id))
+	/* claim the announcement: of two first ops at once, one announces */
+	if (bpf_map_lookup_elem(&pipe_seen, &pf->id) ||
+	    bpf_map_update_elem(&pipe_seen, &pf->id, &one, BPF_NOEXIST))
 		return;
+	/* after the claim: bytes of any write that begins later are not counted */
 	occ = pipe_occupancy(pf->inode, &flags) + taken;
 	if (pf->named) {
 		flags |= PIPE_SEEN_NAMED;
@@ -300,9 +313,11 @@ static __always_inline void pipe_announce(const struct pipe_file *pf, __u64 take
 			len = pipe_fifo_path(pf->file, s, &flags);
 	}
 	r = RECORD_RESERVE(struct rec_pipe_seen, REC_PIPE_SEEN, IPC_PIPE);
-	if (!r)
-		return;                         /* not marked: the next op retries */
-	bpf_map_update_elem(&pipe_seen, &pf->id, &one, BPF_ANY);
+	if (!r) {
+		pipe_lose();
+		bpf_map_delete_elem(&pipe_seen, &pf->id);   /* the next op retries */
+		return;
+	}
 	r->id = pf->id;
 	r->flags = flags;
 	r->occupancy = occ;
@@ -414,6 +429,7 @@ static __always_inline void pipe_write_begin(struct pipe_inflight *in, const str
 	in->count = count;
 	in->wflags = flags;
 	if (!b) {
+		pipe_lose();
 		in->wflags |= PIPE_W_BEGIN_LOST;
 		return;
 	}
@@ -424,6 +440,8 @@ static __always_inline void pipe_write_begin(struct pipe_inflight *in, const str
 	b->flags = flags;
 	b->data_len = got;
 	b->data_cap = capture ? data_max : 0;
+	b->lost = pipe_lost;
+	b->pad = 0;
 	bpf_ringbuf_submit(b, 0);
 }
 
@@ -465,9 +483,18 @@ static __always_inline int pipe_enter(long nr, __u16 op, long rfd, long wfd, con
 	}
 	if (!in.wr.ino && !in.rd.ino)
 		return 0;
-	if (bpf_map_update_elem(&pipe_inflight, &tid, &in, BPF_ANY) && in.wr.ino)
+	if (bpf_map_update_elem(&pipe_inflight, &tid, &in, BPF_ANY) && in.wr.ino) {
 		count_drop(IPC_PIPE);
+		pipe_lose();
+	}
 	return 0;
+}
+
+static __always_inline bool pipe_is_empty(struct inode *inode)
+{
+	struct pipe_inode_info *pipe = BPF_CORE_READ(inode, i_pipe);
+
+	return pipe && BPF_CORE_READ(pipe, head) == BPF_CORE_READ(pipe, tail);
 }
 
 static __always_inline void pipe_emit_read(const struct pipe_file *pf, __s32 fd, __u16 op, long ret)
@@ -476,13 +503,21 @@ static __always_inline void pipe_emit_read(const struct pipe_file *pf, __s32 fd,
 
 	pipe_announce(pf, ret);
 	r = RECORD_RESERVE(struct rec_pipe_read, REC_PIPE_READ, IPC_PIPE);
-	if (!r)
+	if (!r) {
+		pipe_lose();
 		return;
+	}
 	r->id = pf->id;
 	r->ret = ret;
 	r->fd = fd;
 	r->op = op;
 	r->flags = pf->named ? PIPE_R_NAMED : 0;
+	/* Empty now, after the reservation: every write whose END is before this
+	 * record in the ring buffer has been read by now, seen or not. */
+	if (pipe_is_empty(pf->inode))
+		r->flags |= PIPE_R_EMPTY;
+	r->lost = pipe_lost;
+	r->pad = 0;
 	bpf_ringbuf_submit(r, 0);
 }
 
@@ -502,6 +537,8 @@ static __always_inline int pipe_exit(long nr, long ret)
 		struct rec_pipe_write_end *w;
 
 		w = RECORD_RESERVE(struct rec_pipe_write_end, REC_PIPE_WRITE_END, IPC_PIPE);
+		if (!w)
+			pipe_lose();
 		if (w) {
 			w->id = in.wr;
 			w->ret = ret;
@@ -510,6 +547,8 @@ static __always_inline int pipe_exit(long nr, long ret)
 			w->fd = in.wfd;
 			w->op = in.op;
 			w->flags = in.wflags;
+			w->lost = pipe_lost;
+			w->pad = 0;
 			bpf_ringbuf_submit(w, 0);
 		}
 	}

@@ -69,8 +69,11 @@ void pipe_edges_read(void *ctx, struct pipe_stream *ps, const struct pipe_read *
 
 	if (p->named)
 		path_from_proc(p, r->r.tgid, r->fd);
+	bool lossy = p->epoch != m->loss_epoch;
+
 	for (__u32 i = 0; i < r->ncred; i++) {
 		const struct pipe_credit *c = &r->cred[i];
+		const char *why = c->why ? c->why : lossy ? PIPE_WHY_LOST : NULL;
 		struct edge e;
 
 		if (!c->bytes)
@@ -78,19 +81,19 @@ void pipe_edges_read(void *ctx, struct pipe_stream *ps, const struct pipe_read *
 		edge_base(&e, p, r->ts, c->bytes);
 		set_proc(&e.src, &c->w);
 		set_proc(&e.dst, &r->r);
-		e.inferred = !c->w.known || c->uncertain;
+		e.inferred = !c->w.known || c->uncertain || lossy;
 		edge_attr_str(&e, "read_op", pipe_op_name(r->op));
 		if (c->w.known) {
 			edge_attr_str(&e, "write_op", pipe_op_name(c->wop));
 			edge_attr_int(&e, "writes", c->writes);
 		}
-		if (c->why)
-			edge_attr_str(&e, "reason", c->why);
+		if (why)
+			edge_attr_str(&e, "reason", why);
 		if (c->w.known)
 			edge_set_detail(&e, "bytes=%llu %s->%s writes=%u%s%s",
 					(unsigned long long)c->bytes, pipe_op_name(c->wop),
-					pipe_op_name(r->op), c->writes, c->why ? " reason=" : "",
-					c->why ? c->why : "");
+					pipe_op_name(r->op), c->writes, why ? " reason=" : "",
+					why ? why : "");
 		else
 			edge_set_detail(&e, "bytes=%llu ?->%s reason=%s", (unsigned long long)c->bytes,
 					pipe_op_name(r->op), c->why ? c->why : "?");
@@ -105,6 +108,8 @@ void pipe_edges_read(void *ctx, struct pipe_stream *ps, const struct pipe_read *
 void pipe_edges_unread(void *ctx, struct pipe_stream *ps, const struct pipe_credit *c, __u64 ts,
 		       const char *why)
 {
+	/* unseen-read: gone from the pipe, reader not seen; else still there */
+	bool unread = strcmp(why, PIPE_WHY_UNSEEN_READ) != 0;
 	struct pipe_model *m = ctx;
 	struct pipe_state *p = state_of(ps);
 	struct edge e;
@@ -116,10 +121,11 @@ void pipe_edges_unread(void *ctx, struct pipe_stream *ps, const struct pipe_cred
 	e.inferred = true;                  /* no reader: not a pairing */
 	edge_attr_str(&e, "write_op", pipe_op_name(c->wop));
 	edge_attr_int(&e, "writes", c->writes);
-	edge_attr_bool(&e, "unread", true);
+	if (unread)
+		edge_attr_bool(&e, "unread", true);
 	edge_attr_str(&e, "reason", why);
-	edge_set_detail(&e, "bytes=%llu %s->? unread writes=%u reason=%s",
-			(unsigned long long)c->bytes, pipe_op_name(c->wop), c->writes, why);
+	edge_set_detail(&e, "bytes=%llu %s->? %swrites=%u reason=%s", (unsigned long long)c->bytes,
+			pipe_op_name(c->wop), unread ? "unread " : "", c->writes, why);
 	if (c->data_len) {
 		e.data = c->data;
 		e.data_len = c->data_len;

@@ -110,6 +110,7 @@ static struct pipe_state *get(struct pipe_model *m, const struct pipe_id *id, __
 		return NULL;
 	p->id = *id;
 	p->last_ts = ts;
+	p->epoch = m->loss_epoch;
 	p->named = named;
 	pipe_stream_init(&p->st, &m->sink, m->c->hold_ns);
 	b = bucket_of(id);
@@ -141,6 +142,15 @@ static void proc_of(struct pipe_proc *p, const struct rec_header *h)
 	p->known = true;
 }
 
+/* Records were lost since the last one: no pipe is known consistent any more */
+static void note_losses(struct pipe_model *m, __u32 lost)
+{
+	if (lost != m->lost_seen) {
+		m->lost_seen = lost;
+		m->loss_epoch++;
+	}
+}
+
 static bool is_write_op(unsigned op)
 {
 	return op == PIPE_OP_WRITE || op == PIPE_OP_WRITEV || op == PIPE_OP_PWRITEV2 ||
@@ -170,9 +180,10 @@ static int on_seen(struct pipe_model *m, const struct rec_pipe_seen *r)
 		memcpy(p->path, r->path, r->path_len);
 		p->path[r->path_len] = '\0';
 	}
-	/* the bytes already there were written before we looked (when we know
-	 * the pipe but hold nothing for it, the same holds) */
-	if (fresh || pipe_stream_empty(&p->st))
+	/* the bytes already there were written before we looked; a pipe we
+	 * already follow (announced again: the kernel's table forgot it) keeps
+	 * its FIFO: its records since are already in it */
+	if (fresh)
 		pipe_stream_prefix(&p->st, r->occupancy, r->hdr.ts_ns);
 	return 0;
 }
@@ -192,6 +203,7 @@ static int on_begin(struct pipe_model *m, const struct rec_pipe_write_begin *r, 
 	}
 	if (r->data_cap > IPCSNOOP_DATA_MAX || !is_write_op(r->op) || !r->id.ino)
 		return -1;
+	note_losses(m, r->lost);
 	p = get(m, &r->id, r->hdr.ts_ns, r->flags & PIPE_W_NAMED);
 	if (!p)
 		return 0;
@@ -209,6 +221,7 @@ static int on_end(struct pipe_model *m, const struct rec_pipe_write_end *r)
 
 	if (!is_write_op(r->op) || !r->id.ino || r->enter_ts > r->hdr.ts_ns)
 		return -1;
+	note_losses(m, r->lost);
 	p = get(m, &r->id, r->hdr.ts_ns, r->flags & PIPE_W_NAMED);
 	if (!p)
 		return 0;
@@ -226,11 +239,14 @@ static int on_read(struct pipe_model *m, const struct rec_pipe_read *r)
 
 	if (r->ret <= 0 || !is_read_op(r->op) || !r->id.ino)
 		return -1;
+	note_losses(m, r->lost);
 	p = get(m, &r->id, r->hdr.ts_ns, r->flags & PIPE_R_NAMED);
 	if (!p)
 		return 0;
 	proc_of(&rd, &r->hdr);
-	pipe_stream_read(&p->st, &rd, r->hdr.ts_ns, r->ret, r->fd, r->op);
+	if (pipe_stream_read(&p->st, &rd, r->hdr.ts_ns, r->ret, r->fd, r->op,
+			     r->flags & PIPE_R_EMPTY))
+		p->epoch = m->loss_epoch;       /* both empty: consistent again */
 	return 0;
 }
 

@@ -20,6 +20,7 @@ struct pipe_state {
 	struct pipe_state *older, *newer;    /* LRU list */
 	struct pipe_stream st;
 	__u64 last_ts;
+	__u64 epoch;                         /* loss epoch it is known consistent in */
 	bool named;
 	char path[IPCSNOOP_FIFO_PATH_LEN];   /* named FIFO: its path, "" if not known */
 };
@@ -31,6 +32,8 @@ struct pipe_model {
 	__u32 npipes;
 	__u64 segs_total;
 	__u64 anomalies;
+	__u32 lost_seen;                     /* the kernel's pipe_lost, as last seen */
+	__u64 loss_epoch;                    /* bumped when it grows: records were lost */
 	struct pipe_sink sink;
 };
 
@@ -46,5 +49,6 @@ void pipe_edges_read(void *ctx, struct pipe_stream *ps, const struct pipe_read *
 void pipe_edges_unread(void *ctx, struct pipe_stream *ps, const struct pipe_credit *c, __u64 ts,
 		       const char *why);
 const char *pipe_op_name(unsigned op);
+#define PIPE_WHY_LOST "records-lost"     /* records of this pipe may be missing */
 
 #endif

@@ -127,6 +127,11 @@ static void credit_add(struct pipe_stream *ps, struct pipe_read *r, const struct
 		if (!c->why)
 			c->why = s->why;
 	}
+	if (s->suspect) {
+		c->uncertain = true;
+		if (!c->why)
+			c->why = PIPE_WHY_UNSEEN_READ;
+	}
 	/* payload: the longest captured prefix of these bytes, at most data_cap */
 	if (!c->data_done) {
 		__u64 have = start < s->data_len ? s->data_len - start : 0;
@@ -366,14 +371,53 @@ void pipe_stream_end(struct pipe_stream *ps, const struct pipe_proc *w, __u64 ts
 	drain(ps);
 }
 
-void pipe_stream_read(struct pipe_stream *ps, const struct pipe_proc *rd, __u64 ts, __u64 n,
-		      __s32 fd, __u16 op)
+/* Bytes the kernel no longer holds: report them (taken by a read not seen) and drop them */
+static void drop_suspects(struct pipe_stream *ps)
 {
-	struct pipe_read *r = calloc(1, sizeof(*r));
+	struct pipe_seg *prev = NULL, *s = ps->head, *next;
+	bool any = false;
 
+	for (; s; s = next) {
+		next = s->next;
+		if (!s->suspect) {
+			prev = s;
+			continue;
+		}
+		if (s->w.known && s->size > s->off) {
+			struct pipe_credit c = { .w = s->w, .bytes = s->size - s->off,
+						 .writes = s->writes, .wop = s->op, .data_done = true };
+
+			ps->sink->unread(ps->sink->ctx, ps, &c, s->suspect_ts, PIPE_WHY_UNSEEN_READ);
+		}
+		seg_remove(ps, prev, s);
+		any = true;
+	}
+	if (any)
+		(*ps->sink->gave_up)++;
+}
+
+/* Suspect bytes marked by reader tid, or marked at or before ts */
+static bool has_suspects(const struct pipe_stream *ps, __u32 tid, __u64 ts)
+{
+	for (const struct pipe_seg *s = ps->head; s; s = s->next)
+		if (s->suspect && (s->suspect_tid == tid || s->suspect_ts <= ts))
+			return true;
+	return false;
+}
+
+bool pipe_stream_read(struct pipe_stream *ps, const struct pipe_proc *rd, __u64 ts, __u64 n,
+		      __s32 fd, __u16 op, bool empty)
+{
+	struct pipe_read *r;
+	bool inflight = false, left = false;
+
+	/* the reader that saw the pipe empty reads again: its bytes are new */
+	if (!ps->rhead && has_suspects(ps, rd->tid, 0) && rd->tid)
+		drop_suspects(ps);
+	r = calloc(1, sizeof(*r));
 	if (!r) {
 		(*ps->sink->gave_up)++;
-		return;
+		return false;
 	}
 	r->r = *rd;
 	r->ts = ts;
@@ -391,6 +435,25 @@ void pipe_stream_read(struct pipe_stream *ps, const struct pipe_proc *rd, __u64 
 	ps->rtail = r;
 	ps->nheld++;
 	drain(ps);
+	if (!empty || ps->rhead)
+		return false;
+	for (struct pipe_seg *s = ps->head; s; s = s->next) {
+		inflight |= s->inflight;
+		left |= s->size > s->off;
+	}
+	if (!left)
+		return true;
+	if (!inflight) {
+		/* a write in flight may have put anything anywhere: only without one */
+		for (struct pipe_seg *s = ps->head; s; s = s->next) {
+			if (!s->suspect && s->size > s->off) {
+				s->suspect = true;
+				s->suspect_tid = rd->tid;
+				s->suspect_ts = ts;
+			}
+		}
+	}
+	return false;
 }
 
 void pipe_stream_expire(struct pipe_stream *ps, __u64 now)
@@ -399,6 +462,8 @@ void pipe_stream_expire(struct pipe_stream *ps, __u64 now)
 		settle_head(ps, PIPE_WHY_NOT_SEEN, ps->sink->gave_up);
 		drain(ps);
 	}
+	if (!ps->rhead && now >= ps->hold_ns && has_suspects(ps, 0, now - ps->hold_ns))
+		drop_suspects(ps);
 }
 
 void pipe_stream_finish(struct pipe_stream *ps, const char *why)

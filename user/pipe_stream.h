@@ -31,6 +31,9 @@
 #define PIPE_WHY_HELD_FULL "held-table-full"         /* too many reads waiting on this pipe */
 #define PIPE_WHY_UNREAD "unread"                     /* still in the pipe at the end */
 #define PIPE_WHY_EVICTED "evicted"                   /* dropped from a full table */
+#define PIPE_WHY_UNSEEN_READ "unseen-read"           /* the kernel said the pipe was empty
+							(taken by a read not seen, or one
+							whose record comes later) */
 
 struct pipe_proc {
 	__u32 tgid, tid;
@@ -49,6 +52,9 @@ struct pipe_seg {
 	bool inflight;
 	bool packet;                 /* O_DIRECT writer: PIPE_BUF packets */
 	bool uncertain;
+	bool suspect;                /* still here when the kernel said the pipe was empty */
+	__u32 suspect_tid;           /* the reader that emptied it */
+	__u64 suspect_ts;
 	const char *why;
 	__u32 data_len, data_cap;    /* captured prefix of the write, -x N */
 	unsigned char *data;
@@ -115,10 +121,16 @@ void pipe_stream_begin(struct pipe_stream *ps, const struct pipe_proc *w, __u64 
 /* A write ends: ret bytes went in (<= 0: none). enter_ts: its entry, for a lost BEGIN */
 void pipe_stream_end(struct pipe_stream *ps, const struct pipe_proc *w, __u64 ts, __u64 enter_ts,
 		     __s64 ret, __u16 op, bool packet);
-/* A read returned n > 0 bytes */
-void pipe_stream_read(struct pipe_stream *ps, const struct pipe_proc *r, __u64 ts, __u64 n,
-		      __s32 fd, __u16 op);
-/* Give up on reads held since before now - hold_ns */
+/*
+ * A read returned n > 0 bytes; empty: the kernel saw the pipe empty right
+ * after. Bytes still in the FIFO then were taken by a read not seen (or by a
+ * reader whose record comes later): they become suspect, and go when the same
+ * reader reads again (it cannot be that later record) or after hold_ns.
+ * Returns true when the FIFO is empty too: model and kernel agree.
+ */
+bool pipe_stream_read(struct pipe_stream *ps, const struct pipe_proc *r, __u64 ts, __u64 n,
+		      __s32 fd, __u16 op, bool empty);
+/* Give up on reads held, and suspect bytes kept, since before now - hold_ns */
 void pipe_stream_expire(struct pipe_stream *ps, __u64 now);
 /* The end (why: PIPE_WHY_UNREAD) or an eviction (PIPE_WHY_EVICTED): settle held
  * reads, report bytes never read, free everything. */

@@ -8,6 +8,7 @@
 static struct correlator corr;
 static struct collected got;
 static unsigned char got_data[COLLECT_MAX][IPCSNOOP_DATA_MAX];
+static __u32 lost_now;          /* the kernel's count of lost pipe records, in each record */
 
 static void collect_with_data(void *ctx, const struct edge *e)
 {
@@ -22,6 +23,7 @@ static void collect_with_data(void *ctx, const struct edge *e)
 
 static void setup(void)
 {
+	lost_now = 0;
 	correlator_free(&corr);
 	memset(&got, 0, sizeof(got));
 	correlator_init(&corr, collect_with_data, &got);
@@ -63,6 +65,7 @@ static void begin_op(__u64 ts, __u32 pid, struct pipe_id id, __u64 count, const 
 	r.b.fd = 1;
 	r.b.op = op;
 	r.b.flags = flags;
+	r.b.lost = lost_now;
 	if (data) {
 		r.b.data_len = strlen(data) < cap ? strlen(data) : cap;
 		if (r.b.data_len > count)
@@ -90,6 +93,7 @@ static void end_op(__u64 ts, __u32 pid, struct pipe_id id, __s64 ret, __u64 ente
 	r.fd = 1;
 	r.op = op;
 	r.flags = flags;
+	r.lost = lost_now;
 	CHECK_EQ_INT(correlator_record(&corr, &r, sizeof(r)), 0);
 }
 
@@ -98,7 +102,7 @@ static void end(__u64 ts, __u32 pid, struct pipe_id id, __s64 ret, __u64 enter_t
 	end_op(ts, pid, id, ret, enter_ts, PIPE_OP_WRITE, 0);
 }
 
-static void rd_op(__u64 ts, __u32 pid, struct pipe_id id, __s64 ret, __u16 op)
+static void rd_full(__u64 ts, __u32 pid, struct pipe_id id, __s64 ret, __u16 op, __u16 flags)
 {
 	struct rec_pipe_read r;
 
@@ -107,7 +111,20 @@ static void rd_op(__u64 ts, __u32 pid, struct pipe_id id, __s64 ret, __u16 op)
 	r.ret = ret;
 	r.fd = 0;
 	r.op = op;
+	r.flags = flags;
+	r.lost = lost_now;
 	CHECK_EQ_INT(correlator_record(&corr, &r, sizeof(r)), 0);
+}
+
+static void rd_op(__u64 ts, __u32 pid, struct pipe_id id, __s64 ret, __u16 op)
+{
+	rd_full(ts, pid, id, ret, op, 0);
+}
+
+/* a read after which the kernel saw the pipe empty */
+static void rd_empty(__u64 ts, __u32 pid, struct pipe_id id, __s64 ret)
+{
+	rd_full(ts, pid, id, ret, PIPE_OP_READ, PIPE_R_EMPTY);
 }
 
 static void rd(__u64 ts, __u32 pid, struct pipe_id id, __s64 ret)
@@ -547,6 +564,97 @@ static void too_many_held_reads(void)
 	CHECK_EQ_INT(corr.stats.gave_up[IPC_PIPE], PIPE_HELD_MAX);
 }
 
+/* Records lost (ring buffer full): edges are not exact until the pipe is
+ * consistent again (both the FIFO and the kernel's pipe empty) */
+static void lost_records_make_edges_inferred(void)
+{
+	setup();
+	wr(100, 1, P1, 10);
+	rd_empty(110, 2, P1, 10);
+	check_edge(0, 1, 2, 10, true);
+	lost_now = 3;                   /* say, a write and its read were lost here */
+	wr(200, 1, P1, 5);
+	rd(210, 2, P1, 5);
+	check_edge(1, 1, 2, 5, false);
+	CHECK_EQ_STR(attr_str(edge_at(1), "reason"), "records-lost");
+	wr(300, 1, P1, 4);
+	rd_empty(310, 2, P1, 4);        /* both empty: consistent again */
+	check_edge(2, 1, 2, 4, false);
+	wr(400, 1, P1, 6);
+	rd(410, 2, P1, 6);
+	check_edge(3, 1, 2, 6, true);
+	/* another pipe, made after the loss, was never inconsistent */
+	wr(500, 7, P2, 1);
+	rd(510, 8, P2, 1);
+	check_edge(4, 7, 8, 1, true);
+	CHECK_EQ_INT(got.n, 5);
+}
+
+/* A read we did not see (lost, io_uring...): the kernel says empty while the
+ * FIFO still holds its bytes; the same reader's next read drops them */
+static void unseen_read_resyncs_on_same_reader(void)
+{
+	setup();
+	wr(100, 1, P1, 10);
+	wr(110, 3, P1, 7);              /* read by a read we never see */
+	wr(120, 4, P1, 5);
+	rd_empty(130, 2, P1, 10);       /* took writer 1's 10, but 12 are left in the FIFO */
+	CHECK_EQ_INT(got.n, 1);
+	check_edge(0, 1, 2, 10, true);
+	wr(200, 1, P1, 6);
+	rd(210, 2, P1, 6);              /* same reader: the 12 left were not in the pipe */
+	CHECK_EQ_INT(got.n, 4);
+	check_edge(1, 3, 0, 7, false);
+	CHECK_EQ_STR(attr_str(edge_at(1), "reason"), "unseen-read");
+	CHECK(attr_int(edge_at(1), "unread") == -1, "unseen-read bytes are not unread");
+	check_edge(2, 4, 0, 5, false);
+	check_edge(3, 1, 2, 6, true);
+	CHECK_EQ_INT(corr.stats.gave_up[IPC_PIPE], 1);
+}
+
+/* Two readers: the one whose record comes second may have taken the bytes
+ * first. Its bytes are then "suspect" but it is credited, not exact. */
+static void late_record_of_other_reader(void)
+{
+	setup();
+	wr(100, 1, P1, 10);
+	wr(110, 1, P1, 10);
+	rd_empty(130, 2, P1, 10);
+	rd(131, 5, P1, 10);
+	CHECK_EQ_INT(got.n, 2);
+	check_edge(0, 1, 2, 10, true);
+	check_edge(1, 1, 5, 10, false);
+	CHECK_EQ_STR(attr_str(edge_at(1), "reason"), "unseen-read");
+	CHECK_EQ_INT(corr.stats.gave_up[IPC_PIPE], 0);
+	/* suspect bytes nobody takes go after hold_ns */
+	wr(200, 1, P1, 3);
+	rd_empty(210, 2, P1, 1);
+	correlator_tick(&corr, 210 + corr.hold_ns - 1);
+	CHECK_EQ_INT(got.n, 3);
+	correlator_tick(&corr, 210 + corr.hold_ns);
+	CHECK_EQ_INT(got.n, 4);
+	check_edge(3, 1, 0, 2, false);
+	CHECK_EQ_STR(attr_str(edge_at(3), "reason"), "unseen-read");
+	correlator_flush(&corr);
+	CHECK_EQ_INT(got.n, 4);
+}
+
+/* While a write is in flight, an empty pipe says nothing about the FIFO */
+static void empty_pipe_with_write_in_flight(void)
+{
+	setup();
+	begin(100, 1, P1, 100);
+	rd_empty(110, 2, P1, 40);
+	rd_empty(120, 2, P1, 60);
+	end(130, 1, P1, 100, 100);
+	CHECK_EQ_INT(got.n, 2);
+	check_edge(0, 1, 2, 40, true);
+	check_edge(1, 1, 2, 60, true);
+	correlator_flush(&corr);
+	CHECK_EQ_INT(got.n, 2);
+	CHECK_EQ_INT(corr.stats.gave_up[IPC_PIPE], 0);
+}
+
 static int nbad;
 
 static void bad(const void *rec, size_t len)
@@ -625,4 +733,6 @@ RUN_TESTS(T(notes_example), T(several_writers_and_readers), T(read_exit_before_w
 	  T(packet_mode), T(named_fifo_has_its_path), T(splice_between_pipes),
 	  T(flush_reports_unread_per_writer), T(full_pipe_table_evicts_oldest),
 	  T(empty_pipes_are_forgotten_silently), T(full_segment_list_evicts_oldest),
-	  T(too_many_held_reads), T(malformed_records_are_counted))
+	  T(too_many_held_reads), T(lost_records_make_edges_inferred),
+	  T(unseen_read_resyncs_on_same_reader), T(late_record_of_other_reader),
+	  T(empty_pipe_with_write_in_flight), T(malformed_records_are_counted))

@@ -142,6 +142,7 @@ struct rec_pipe_seen {
 #define PIPE_W_BEGIN_LOST   0x2    /* (end) the begin record could not be sent */
 #define PIPE_W_COUNT_PART   0x4    /* (begin) more iovecs than counted: count is a lower bound */
 #define PIPE_W_NAMED        0x8    /* a named FIFO */
+#define PIPE_W_SELF         0x10   /* ipcsnoop's own write: booked in the FIFO, never an edge */
 
 /* At write entry (before any byte enters the pipe): what ordering needs. */
 struct rec_pipe_write_begin {

@@ -76,8 +76,8 @@ void pipe_edges_read(void *ctx, struct pipe_stream *ps, const struct pipe_read *
 		const char *why = c->why ? c->why : lossy ? PIPE_WHY_LOST : NULL;
 		struct edge e;
 
-		if (!c->bytes)
-			continue;
+		if (!c->bytes || (!c->w.known && c->why && !strcmp(c->why, PIPE_WHY_SELF)))
+			continue;               /* ipcsnoop's own output */
 		edge_base(&e, p, r->ts, c->bytes);
 		set_proc(&e.src, &c->w);
 		set_proc(&e.dst, &r->r);

@@ -142,6 +142,13 @@ static void proc_of(struct pipe_proc *p, const struct rec_header *h)
 	p->known = true;
 }
 
+/* ipcsnoop's own writes: an anonymous writer whose bytes make no edge */
+static void writer_of(struct pipe_proc *p, const struct rec_header *h, __u16 flags)
+{
+	proc_of(p, h);
+	p->known = !(flags & PIPE_W_SELF);
+}
+
 /* Records were lost since the last one: no pipe is known consistent any more */
 static void note_losses(struct pipe_model *m, __u32 lost)
 {
@@ -207,7 +214,7 @@ static int on_begin(struct pipe_model *m, const struct rec_pipe_write_begin *r, 
 	p = get(m, &r->id, r->hdr.ts_ns, r->flags & PIPE_W_NAMED);
 	if (!p)
 		return 0;
-	proc_of(&w, &r->hdr);
+	writer_of(&w, &r->hdr, r->flags);
 	pipe_stream_begin(&p->st, &w, r->hdr.ts_ns, r->count, r->op, r->flags & PIPE_W_PACKET,
 			  len == sizeof(*d) ? d->data : NULL, r->data_len, r->data_cap);
 	cap_segments(m, p);
@@ -225,7 +232,7 @@ static int on_end(struct pipe_model *m, const struct rec_pipe_write_end *r)
 	p = get(m, &r->id, r->hdr.ts_ns, r->flags & PIPE_W_NAMED);
 	if (!p)
 		return 0;
-	proc_of(&w, &r->hdr);
+	writer_of(&w, &r->hdr, r->flags);
 	pipe_stream_end(&p->st, &w, r->hdr.ts_ns, r->enter_ts, r->ret, r->op,
 			r->flags & PIPE_W_PACKET);
 	cap_segments(m, p);

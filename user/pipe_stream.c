@@ -319,9 +319,12 @@ void pipe_stream_begin(struct pipe_stream *ps, const struct pipe_proc *w, __u64 
 		return;
 	}
 	s->inflight = true;
+	if (!w->known)
+		s->why = PIPE_WHY_SELF;         /* the only writer without a name */
 	if (concurrent) {
 		s->uncertain = true;
-		s->why = PIPE_WHY_CONCURRENT;
+		if (!s->why)
+			s->why = PIPE_WHY_CONCURRENT;
 	}
 	s->data_cap = data_cap;
 	if (data && data_len) {
@@ -354,7 +357,7 @@ void pipe_stream_end(struct pipe_stream *ps, const struct pipe_proc *w, __u64 ts
 			return;
 		}
 		s->uncertain = true;
-		s->why = PIPE_WHY_BEGIN_LOST;
+		s->why = w->known ? PIPE_WHY_BEGIN_LOST : PIPE_WHY_SELF;
 		drain(ps);
 		return;
 	}

@@ -31,6 +31,7 @@
 #define PIPE_WHY_HELD_FULL "held-table-full"         /* too many reads waiting on this pipe */
 #define PIPE_WHY_UNREAD "unread"                     /* still in the pipe at the end */
 #define PIPE_WHY_EVICTED "evicted"                   /* dropped from a full table */
+#define PIPE_WHY_SELF "ipcsnoop"                    /* ipcsnoop's own output: never an edge */
 #define PIPE_WHY_UNSEEN_READ "unseen-read"           /* the kernel said the pipe was empty
 							(taken by a read not seen, or one
 							whose record comes later) */
@@ -115,7 +116,8 @@ bool pipe_stream_empty(const struct pipe_stream *ps);
 
 /* Bytes that were in the pipe when it was first seen */
 void pipe_stream_prefix(struct pipe_stream *ps, __u64 bytes, __u64 ts);
-/* A write begins: n bytes asked for (data: its first data_len bytes, may be NULL) */
+/* A write begins: n bytes asked for (data: its first data_len bytes, may be NULL).
+ * A writer with known=false is ipcsnoop itself: its bytes are booked, never credited. */
 void pipe_stream_begin(struct pipe_stream *ps, const struct pipe_proc *w, __u64 ts, __u64 n,
 		       __u16 op, bool packet, const void *data, __u32 data_len, __u32 data_cap);
 /* A write ends: ret bytes went in (<= 0: none). enter_ts: its entry, for a lost BEGIN */

@@ -206,3 +206,19 @@ expect_edges before "before tracing: then 2 of the 5 bytes sh wrote" \
 expect_edges before "before tracing: the 3 bytes left are reported unread" \
 	"$on and .src.comm==\"sh\" and .dst.known==false and .unread and .bytes==3" 1
 expect_edges before "before tracing: nothing else on that FIFO" "$on" 3
+
+# --- ipcsnoop | cat: the reader of ipcsnoop's own output gets no edge (no
+# bytes "from nowhere", which would be printed, read again, and so on)
+( "$IPCSNOOP" -v -t pipe -j 2>"$TMP/self.err" & echo $! >"$TMP/self.pid"; wait ) | cat >"$TMP/self.json" &
+CATPID=$!
+for i in $(seq 1 200); do
+	grep -q '^ipcsnoop: tracing' "$TMP/self.err" 2>/dev/null && break
+	sleep 0.05
+done
+"$DEMOS/pipe_notes" >"$TMP/selfdemo.out"
+sleep 1.5
+kill -INT "$(cat "$TMP/self.pid")"
+wait "$CATPID"
+SP=$(pid_of selfdemo parent)
+expect_edges self "ipcsnoop | cat: the demo's edge is there" ".src.pid==$SP and .bytes==21" 1
+expect_edges self "ipcsnoop | cat: nothing read by cat (its bytes are ipcsnoop's own)" ".dst.pid==$CATPID" 0

@@ -143,6 +143,15 @@ expect_edges unrel "filter -p of an unrelated pid: no pipe edge at all" "true" 0
 kill "$UNRELATED" 2>/dev/null
 wait "$UNRELATED" 2>/dev/null
 
+# -c matches a process name, at either end
+start_bg ccomm -t pipe -c pipe_notes
+"$DEMOS/pipe_notes" >"$TMP/ccomm.demo.out"
+sh -c 'echo hello | cat >/dev/null'
+sleep 0.3
+stop_bg INT
+expect_edges ccomm "filter -c pipe_notes: the demo's edge" ".src.comm==\"pipe_notes\" and .bytes==21 and .exact" 1
+expect_edges ccomm "filter -c pipe_notes: nothing else" ".src.comm!=\"pipe_notes\" and .dst.comm!=\"pipe_notes\"" 0
+
 # the writer is selected: the reader's side of its FIFO is kept too
 mkfifo "$TMP/f1"
 sh -c "while [ ! -e '$TMP/go1' ]; do sleep 0.05; done; exec '$DEMOS/pipe_fifo' writer '$TMP/f1'" &

@@ -655,6 +655,26 @@ static void empty_pipe_with_write_in_flight(void)
 	CHECK_EQ_INT(corr.stats.gave_up[IPC_PIPE], 0);
 }
 
+/* ipcsnoop's own output in a pipe (ipcsnoop | less) is booked, never an edge */
+static void own_output_makes_no_edge(void)
+{
+	setup();
+	begin_op(100, 50, P1, 30, NULL, 0, PIPE_OP_WRITE, PIPE_W_SELF);
+	end_op(101, 50, P1, 30, 100, PIPE_OP_WRITE, PIPE_W_SELF);
+	wr(110, 1, P1, 5);
+	rd(120, 2, P1, 20);
+	CHECK_EQ_INT(got.n, 0);
+	rd(130, 2, P1, 15);
+	CHECK_EQ_INT(got.n, 1);
+	check_edge(0, 1, 2, 5, true);
+	/* and nothing of it is reported unread at the end */
+	begin_op(200, 50, P1, 8, NULL, 0, PIPE_OP_WRITE, PIPE_W_SELF);
+	end_op(201, 50, P1, 8, 200, PIPE_OP_WRITE, PIPE_W_SELF);
+	correlator_flush(&corr);
+	CHECK_EQ_INT(got.n, 1);
+	CHECK_EQ_INT(corr.stats.gave_up[IPC_PIPE], 0);
+}
+
 static int nbad;
 
 static void bad(const void *rec, size_t len)
@@ -735,4 +755,5 @@ RUN_TESTS(T(notes_example), T(several_writers_and_readers), T(read_exit_before_w
 	  T(empty_pipes_are_forgotten_silently), T(full_segment_list_evicts_oldest),
 	  T(too_many_held_reads), T(lost_records_make_edges_inferred),
 	  T(unseen_read_resyncs_on_same_reader), T(late_record_of_other_reader),
-	  T(empty_pipe_with_write_in_flight), T(malformed_records_are_counted))
+	  T(empty_pipe_with_write_in_flight), T(own_output_makes_no_edge),
+	  T(malformed_records_are_counted))

@@ -675,6 +675,81 @@ static void own_output_makes_no_edge(void)
 	CHECK_EQ_INT(corr.stats.gave_up[IPC_PIPE], 0);
 }
 
+/* Random record streams: every read is credited exactly its size (to known or
+ * unknown writers), nothing leaks, the tables stay within their caps. */
+static __u64 sum_read_bytes, sum_edges;
+
+static void sum_reader_edges(void *ctx, const struct edge *e)
+{
+	if (e->dst.known)
+		sum_edges += e->bytes;
+}
+
+static unsigned rnd(unsigned *seed, unsigned n)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 16) % n;
+}
+
+static void random_streams_hold_invariants(void)
+{
+	struct pipe_id ids[3] = { P1, P2, { .ino = 1003, .dev = 99 } };
+	__u64 inflight[6] = {0}, ts = 1000;
+	unsigned seed = 20241125;
+
+	correlator_free(&corr);
+	correlator_init(&corr, sum_reader_edges, NULL);
+	sum_read_bytes = sum_edges = 0;
+	for (int i = 0; i < 50000; i++) {
+		struct pipe_id id = ids[rnd(&seed, 3)];
+		__u32 pid = 1 + rnd(&seed, 6);
+		unsigned what = rnd(&seed, 100);
+
+		ts += 1 + rnd(&seed, 1000000);
+		if (rnd(&seed, 500) == 0)
+			lost_now++;
+		if (what < 30) {                        /* a write begins (or ends, if one is in flight) */
+			if (inflight[pid - 1]) {
+				struct pipe_id wid = ids[(inflight[pid - 1] >> 32) - 1];
+				__s64 ret = rnd(&seed, 10) ? (__s64)(inflight[pid - 1] & 0xffff) : -11;
+
+				if (rnd(&seed, 4) == 0 && ret > 0)
+					ret /= 2;       /* partial */
+				end(ts, pid, wid, ret, ts - 1);
+				inflight[pid - 1] = 0;
+			} else {
+				unsigned k = rnd(&seed, 3);
+				__u64 n = 1 + rnd(&seed, 5000);
+
+				begin_op(ts, pid, ids[k], n, rnd(&seed, 2) ? "payload" : NULL, 4,
+					 PIPE_OP_WRITE, rnd(&seed, 20) ? 0 : PIPE_W_PACKET);
+				inflight[pid - 1] = ((__u64)(k + 1) << 32) | n;
+			}
+		} else if (what < 33) {                 /* an END whose BEGIN was lost */
+			end_op(ts, 100 + pid, id, 1 + rnd(&seed, 300), ts - 5, PIPE_OP_WRITE,
+			       PIPE_W_BEGIN_LOST);
+		} else if (what < 80) {
+			__u64 n = 1 + rnd(&seed, 3000);
+
+			rd_full(ts, 10 + pid, id, n, PIPE_OP_READ, rnd(&seed, 3) ? 0 : PIPE_R_EMPTY);
+			sum_read_bytes += n;
+		} else if (what < 82) {
+			seen(ts, id, rnd(&seed, 100), rnd(&seed, 2) ? "/x/fifo" : NULL);
+		} else {
+			correlator_tick(&corr, ts);
+		}
+		CHECK(model()->segs_total <= PIPE_MODEL_SEGS_TOTAL + PIPE_SEGS_MAX,
+		      "segments %llu", (unsigned long long)model()->segs_total);
+	}
+	correlator_flush(&corr);
+	CHECK(sum_edges == sum_read_bytes, "reads took %llu bytes, edges credit %llu",
+	      (unsigned long long)sum_read_bytes, (unsigned long long)sum_edges);
+	CHECK_EQ_INT(model()->segs_total, 0);
+	CHECK_EQ_INT(model()->npipes, 0);
+	CHECK_EQ_INT(corr.stats.malformed, 0);
+	setup();
+}
+
 static int nbad;
 
 static void bad(const void *rec, size_t len)
@@ -756,4 +831,4 @@ RUN_TESTS(T(notes_example), T(several_writers_and_readers), T(read_exit_before_w
 	  T(too_many_held_reads), T(lost_records_make_edges_inferred),
 	  T(unseen_read_resyncs_on_same_reader), T(late_record_of_other_reader),
 	  T(empty_pipe_with_write_in_flight), T(own_output_makes_no_edge),
-	  T(malformed_records_are_counted))
+	  T(random_streams_hold_invariants), T(malformed_records_are_counted))

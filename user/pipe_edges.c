@@ -69,11 +69,12 @@ void pipe_edges_read(void *ctx, struct pipe_stream *ps, const struct pipe_read *
 
 	if (p->named)
 		path_from_proc(p, r->r.tgid, r->fd);
-	bool lossy = p->epoch != m->loss_epoch;
+	const char *lossy = ps->lossy ? PIPE_WHY_EVICTED :
+			    p->epoch != m->loss_epoch ? PIPE_WHY_LOST : NULL;
 
 	for (__u32 i = 0; i < r->ncred; i++) {
 		const struct pipe_credit *c = &r->cred[i];
-		const char *why = c->why ? c->why : lossy ? PIPE_WHY_LOST : NULL;
+		const char *why = c->why ? c->why : lossy;
 		struct edge e;
 
 		if (!c->bytes || (!c->w.known && c->why && !strcmp(c->why, PIPE_WHY_SELF)))

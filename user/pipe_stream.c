@@ -251,10 +251,12 @@ static struct pipe_seg *seg_new(struct pipe_stream *ps, const struct pipe_proc *
 	struct pipe_seg *s;
 
 	if (ps->nsegs >= PIPE_SEGS_MAX) {
-		/* full: the oldest bytes are reported as never read, and forgotten */
+		/* full: the oldest bytes are reported and forgotten; the FIFO is
+		 * no longer exact until it is consistent again */
 		struct pipe_seg *old = ps->head;
 
 		(*ps->sink->evicted)++;
+		ps->lossy = true;
 		if (old->w.known && old->size > old->off && !old->inflight) {
 			struct pipe_credit c = { .w = old->w, .bytes = old->size - old->off,
 						 .writes = old->writes, .wop = old->op, .data_done = true };
@@ -281,6 +283,37 @@ static struct pipe_seg *seg_new(struct pipe_stream *ps, const struct pipe_proc *
 	if (ps->sink->segs_total)
 		(*ps->sink->segs_total)++;
 	return s;
+}
+
+/*
+ * Many segments (a slow reader): fold the finished s into its predecessor p
+ * when nothing is lost by it: same writer, same kind, p's payload still a
+ * prefix of the joint bytes. Only the count of writes is then shared.
+ */
+static void merge(struct pipe_stream *ps, struct pipe_seg *p, struct pipe_seg *s)
+{
+	__u32 room;
+
+	if (p->inflight || s->inflight || p->packet || s->packet || p->suspect || s->suspect ||
+	    !p->w.known || !s->w.known || p->w.tgid != s->w.tgid || p->uncertain != s->uncertain ||
+	    s->off || p->data_cap != s->data_cap)
+		return;
+	if (p->data_len < p->size && s->data_len)
+		return;                         /* s's payload would not follow p's */
+	room = p->data_cap - p->data_len;
+	if (s->data_len && room) {
+		__u32 k = s->data_len < room ? s->data_len : room;
+		unsigned char *d = realloc(p->data, p->data_len + k);
+
+		if (!d)
+			return;
+		memcpy(d + p->data_len, s->data, k);
+		p->data = d;
+		p->data_len += k;
+	}
+	p->size += s->size;
+	p->writes += s->writes;
+	seg_remove(ps, p, s);
 }
 
 void pipe_stream_prefix(struct pipe_stream *ps, __u64 bytes, __u64 ts)
@@ -370,6 +403,8 @@ void pipe_stream_end(struct pipe_stream *ps, const struct pipe_proc *w, __u64 ts
 	s->size = n;
 	if (s->off >= s->size)
 		seg_remove(ps, prev, s);
+	else if (prev && ps->nsegs > PIPE_SEGS_MAX / 2)
+		merge(ps, prev, s);
 	compact(ps);
 	drain(ps);
 }
@@ -444,8 +479,10 @@ bool pipe_stream_read(struct pipe_stream *ps, const struct pipe_proc *rd, __u64 
 		inflight |= s->inflight;
 		left |= s->size > s->off;
 	}
-	if (!left)
+	if (!left) {
+		ps->lossy = false;
 		return true;
+	}
 	if (!inflight) {
 		/* a write in flight may have put anything anywhere: only without one */
 		for (struct pipe_seg *s = ps->head; s; s = s->next) {

@@ -105,6 +105,7 @@ struct pipe_stream {
 	__u32 nsegs;
 	struct pipe_read *rhead, *rtail;
 	__u32 nheld;
+	bool lossy;                  /* bytes were dropped (full table): not exact until consistent */
 	__u64 hold_ns;
 	const struct pipe_sink *sink;
 };

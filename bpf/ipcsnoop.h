@@ -34,6 +34,10 @@ enum rec_type {
 	REC_SIGNAL_DELIVER = 11,
 	REC_SIGNAL_FIRST = 10, REC_SIGNAL_LAST = 19,
 	/* pipes and FIFOs */
+	REC_PIPE_SEEN = 20,
+	REC_PIPE_WRITE_BEGIN = 21,
+	REC_PIPE_WRITE_END = 22,
+	REC_PIPE_READ = 23,
 	REC_PIPE_FIRST = 20, REC_PIPE_LAST = 39,
 
 	/* unix sockets */
@@ -138,9 +142,96 @@ struct sig_agg_val {
 #define SIG_AGG_MAX 16384
 
 /* ---- pipes and FIFOs: records of types REC_PIPE_FIRST..REC_PIPE_LAST ---- */
+#define IPCSNOOP_FIFO_PATH_LEN 256     /* a named FIFO's path, NUL-terminated */
+#define IPCSNOOP_PIPE_BUF 4096         /* PIPE_BUF: atomic writes, packet size (O_DIRECT) */
 
+/* The syscall that moved the bytes */
+enum pipe_op {
+	PIPE_OP_NONE = 0,
+	PIPE_OP_READ, PIPE_OP_READV, PIPE_OP_PREADV2,
+	PIPE_OP_WRITE, PIPE_OP_WRITEV, PIPE_OP_PWRITEV2,
+	PIPE_OP_SPLICE, PIPE_OP_TEE, PIPE_OP_VMSPLICE, PIPE_OP_SENDFILE,
+	PIPE_OP_COUNT,
+};
 
+/* A pipe: its inode (the N of pipe:[N]) on its filesystem (pipefs for anonymous pipes). */
+struct pipe_id {
+	__u64 ino;
+	__u32 dev;                  /* kernel dev_t: major << 20 | minor */
+	__u32 pad;
+};
 
+/* flags of rec_pipe_seen */
+#define PIPE_SEEN_NAMED     0x1    /* a named FIFO (path is set), else an anonymous pipe */
+#define PIPE_SEEN_OCC_PART  0x2    /* more buffers than counted: occupancy is a lower bound */
+#define PIPE_SEEN_PATH_TRUNC 0x4   /* path too deep or too long: truncated */
+
+/* First record of interest about a pipe: what it holds already, and its path. */
+struct rec_pipe_seen {
+	struct rec_header hdr;
+	struct pipe_id id;
+	__u64 occupancy;            /* bytes in the pipe before this op: written before we saw it */
+	__u32 flags;
+	__u32 path_len;
+	char path[IPCSNOOP_FIFO_PATH_LEN];
+};
+
+/* flags of the write records */
+#define PIPE_W_PACKET       0x1    /* writer has O_DIRECT: each PIPE_BUF chunk is a packet */
+#define PIPE_W_BEGIN_LOST   0x2    /* (end) the begin record could not be sent */
+#define PIPE_W_COUNT_PART   0x4    /* (begin) more iovecs than counted: count is a lower bound */
+#define PIPE_W_NAMED        0x8    /* a named FIFO */
+#define PIPE_W_SELF         0x10   /* ipcsnoop's own write: booked in the FIFO, never an edge */
+
+/* At write entry (before any byte enters the pipe): what ordering needs. */
+struct rec_pipe_write_begin {
+	struct rec_header hdr;
+	struct pipe_id id;
+	__u64 count;                /* bytes asked for */
+	__s32 fd;
+	__u16 op;                   /* enum pipe_op */
+	__u16 flags;
+	__u32 data_len;             /* payload bytes that follow (data variant only) */
+	__u32 data_cap;             /* -x N */
+	__u32 lost;                 /* pipe records lost so far (see pipe_lost) */
+	__u32 pad;
+};
+
+/* The same, followed by the first data_len bytes written (when -x is given). */
+struct rec_pipe_write_begin_data {
+	struct rec_pipe_write_begin b;
+	__u8 data[IPCSNOOP_DATA_MAX];
+};
+
+/* At write exit: how many bytes went in. */
+struct rec_pipe_write_end {
+	struct rec_header hdr;
+	struct pipe_id id;
+	__s64 ret;                  /* bytes written, or -errno */
+	__u64 enter_ts;             /* when the syscall began */
+	__u64 count;                /* bytes asked for */
+	__s32 fd;
+	__u16 op;
+	__u16 flags;
+	__u32 lost;
+	__u32 pad;
+};
+
+/* flags of rec_pipe_read */
+#define PIPE_R_NAMED        0x1    /* a named FIFO */
+#define PIPE_R_EMPTY        0x2    /* the pipe was empty once this record was reserved */
+
+/* At read exit: bytes taken out of the pipe (only ret > 0 is sent). */
+struct rec_pipe_read {
+	struct rec_header hdr;
+	struct pipe_id id;
+	__s64 ret;
+	__s32 fd;
+	__u16 op;
+	__u16 flags;
+	__u32 lost;
+	__u32 pad;
+};
 
 /* ---- unix sockets: records of types REC_UNIX_FIRST..REC_UNIX_LAST ---- */
 #define UNIX_FD_SCAN 32         /* SCM_RIGHTS files classified per skb; the rest count as unknown */

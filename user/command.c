@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,77 +34,71 @@ static void become_user(const struct env *env)
 	setenv("LOGNAME", env->user_name, 1);
 }
 
-static void child(int gate_rd, pid_t parent, const struct env *env)
+/*
+ * The gate is a signal, not a pipe: ipcsnoop's own signals are never traced,
+ * while a byte through a pipe would be (the child reads it once traced).
+ */
+#define GATE_SIGNAL SIGUSR1
+
+static void child(pid_t parent, const struct env *env)
 {
-	sigset_t none;
-	ssize_t n;
-	char c;
+	sigset_t none, gate;
+	siginfo_t si;
 
 	/* undo what ipcsnoop set for itself (the stop signals are blocked until here) */
 	signal(SIGPIPE, SIG_DFL);
 	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
 		signal(stop_signals[i], SIG_DFL);
 	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	sigemptyset(&gate);
+	sigaddset(&gate, GATE_SIGNAL);
+	sigprocmask(SIG_SETMASK, &gate, NULL);
 	if (env->user_set)
 		become_user(env);
 	/* held at the gate: die with ipcsnoop rather than run untraced (after setuid, which clears it) */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(EXIT_NOT_RUN);
-	do
-		n = read(gate_rd, &c, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1)              /* the gate closed without a go: setup failed */
-		_exit(EXIT_NOT_RUN);
+	while (sigwaitinfo(&gate, &si) < 0 || si.si_pid != parent)
+		;                /* EINTR, or the signal from someone else: keep waiting */
 	prctl(PR_SET_PDEATHSIG, 0);
-	close(gate_rd);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	execvp(env->command[0], env->command);
 	child_fail("cannot run", env->command[0]);
 }
 
 int command_start(struct command *cmd, const struct env *env)
 {
-	sigset_t stops, old;
+	sigset_t held, old;
 	pid_t parent = getpid();
-	int gate[2];
 
 	memset(cmd, 0, sizeof(*cmd));
-	cmd->gate_fd = -1;
-	if (pipe2(gate, O_CLOEXEC)) {
-		p_err("cannot create a pipe for COMMAND: %s", strerror(errno));
-		return -1;
-	}
 	fflush(NULL);
-	sigemptyset(&stops);
+	sigemptyset(&held);
 	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
-		sigaddset(&stops, stop_signals[i]);
-	sigprocmask(SIG_BLOCK, &stops, &old);
+		sigaddset(&held, stop_signals[i]);
+	sigaddset(&held, GATE_SIGNAL);      /* blocked in the child from its first instruction */
+	sigprocmask(SIG_BLOCK, &held, &old);
 	cmd->pid = fork();
-	if (cmd->pid == 0) {
-		close(gate[1]);
-		child(gate[0], parent, env);
-	}
+	if (cmd->pid == 0)
+		child(parent, env);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	close(gate[0]);
 	if (cmd->pid < 0) {
 		p_err("cannot fork for COMMAND: %s", strerror(errno));
-		close(gate[1]);
 		return -1;
 	}
-	cmd->gate_fd = gate[1];
+	cmd->gated = true;
 	return 0;
 }
 
 void command_release(struct command *cmd)
 {
-	if (cmd->gate_fd < 0)
+	if (!cmd->gated)
 		return;
-	/* EPIPE (SIGPIPE is ignored) if the child already died: command_poll tells */
-	if (write(cmd->gate_fd, "g", 1) != 1)
+	/* fails only if the child already died: command_poll tells */
+	if (kill(cmd->pid, GATE_SIGNAL))
 		p_debug("COMMAND died before it was released");
-	close(cmd->gate_fd);
-	cmd->gate_fd = -1;
+	cmd->gated = false;
 }
 
 int command_poll(struct command *cmd)
@@ -145,10 +138,7 @@ void command_abort(struct command *cmd)
 {
 	if (cmd->pid <= 0)
 		return;
-	if (cmd->gate_fd >= 0) {     /* EOF at the gate: the child exits without running */
-		close(cmd->gate_fd);
-		cmd->gate_fd = -1;
-	}
+	cmd->gated = false;          /* killed at the gate: it never runs */
 	kill(cmd->pid, SIGKILL);
 	waitpid(cmd->pid, NULL, 0);
 	cmd->pid = 0;

@@ -7,13 +7,14 @@
 #ifndef IPCSNOOP_COMMAND_H
 #define IPCSNOOP_COMMAND_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct env;
 
 struct command {
 	pid_t pid;
-	int gate_fd;        /* write end: a byte lets the child exec, EOF makes it exit */
+	bool gated;         /* waiting at the gate (a signal from ipcsnoop lets it exec) */
 	int status;         /* from waitpid, once exited */
 	int exited;
 };
@@ -28,7 +29,7 @@ int command_poll(struct command *cmd);
 void command_signal(struct command *cmd, int sig);
 /* Exit status the way a shell reports it (127 not found, 128+N killed). */
 int command_exit_code(const struct command *cmd);
-/* Kill a command that never got to run (setup failed): it exits at the closed gate. */
+/* Kill a command that never got to run (setup failed), still at the gate. */
 void command_abort(struct command *cmd);
 
 #endif

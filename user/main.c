@@ -16,6 +16,7 @@
 #include "log.h"
 #include "options.h"
 #include "output.h"
+#include "pipe_seed.h"
 #include "privileges.h"
 #include "signal_model.h"
 #include "summary.h"
@@ -313,6 +314,9 @@ static int setup(struct run *r)
 	for (int i = 0; i < r->env.npids; i++)
 		if (tracer__trace_pid(r->tracer, r->env.pids[i]))
 			return -1;
+	/* pipes: the pipes -p processes already hold are of interest from the start */
+	for (int i = 0; i < r->env.npids && kind_selected(&r->env, IPC_PIPE); i++)
+		pipe_seed_interest(tracer__map_fd(r->tracer, "pipe_interest"), r->env.pids[i]);
 	if (r->have_cmd && tracer__trace_pid(r->tracer, r->cmd.pid))
 		return -1;
 	/* everything privileged is done: programs attached, maps and files open, COMMAND forked */

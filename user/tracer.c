@@ -64,7 +64,6 @@ int tracer_check_privileges(void)
 	return 0;
 }
 
-/* Programs are named <kind>_<hook>; "proc_" programs are always on. */
 /* Programs are named <kind>_<hook>: the kind, or -1 for "proc_" (always on). */
 static int program_kind(const char *name)
 {
@@ -78,10 +77,15 @@ static int program_kind(const char *name)
 	return -1;
 }
 
+/* Those whose name ends in "_filtered" only serve a filter (-p, -c, COMMAND). */
 static bool program_wanted(const struct env *env, const char *name)
 {
 	int kind = program_kind(name);
+	size_t len = strlen(name);
 
+	if (len > 9 && !strcmp(name + len - 9, "_filtered") &&
+	    !(env->npids || env->comm_set || env->command))
+		return false;
 	if (kind < 0)
 		return !strncmp(name, "proc_", 5);
 	return kind_selected(env, kind);
@@ -250,6 +254,13 @@ int tracer__trace_pid(struct tracer *t, __u32 pid)
 		return -1;
 	}
 	return 0;
+}
+
+int tracer__map_fd(struct tracer *t, const char *name)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(t->skel->obj, name);
+
+	return map ? bpf_map__fd(map) : -1;
 }
 
 int tracer__poll(struct tracer *t, int timeout_ms)

@@ -15,6 +15,8 @@ typedef int (*record_fn)(void *ctx, void *data, size_t len);
 struct tracer *tracer__new(const struct env *env, record_fn on_record, void *ctx);
 /* Select a process (and, in COMMAND mode, its future descendants). */
 int tracer__trace_pid(struct tracer *t, __u32 pid);
+/* The fd of a BPF map by name (for per-kind set-up), or -1 */
+int tracer__map_fd(struct tracer *t, const char *name);
 /* Wait up to timeout_ms for records; returns records handled or -errno. */
 int tracer__poll(struct tracer *t, int timeout_ms);
 /* Hand over everything already in the ring buffer. */

@@ -313,6 +313,13 @@ struct rec_unix_accept {
 };
 
 /* ---- SysV and POSIX IPC: records of types REC_SYSV_FIRST..REC_SYSV_LAST ---- */
+
+/* Key of the map sysv_queue_interest: queues a selected process used (-p seeds it). */
+struct sysv_queue_key {
+	__u64 id;                       /* msg: msqid */
+	__u32 ns;                       /* msg: ipc namespace inode */
+	__u32 kind;                     /* enum ipc_kind */
+};
 /*
  * Every record of this block starts with struct sysv_tag after the header.
  * Messages are identified by a fingerprint (FNV-1a 64 of their first

@@ -26,6 +26,7 @@ enum sysv_call_nr {
 	SC_SHMGET, SC_SHMAT, SC_SHMDT, SC_SHMCTL,
 	SC_SEMGET, SC_SEMOP, SC_SEMCTL,
 	SC_MQOPEN, SC_MQSND, SC_MQRCV, SC_MQUNLINK,
+	SC_SKIP,                        /* a call the filter leaves out: nothing at its exit */
 };
 
 /* The IPC syscall a task is in: saved at entry, used at exit (and by wakers). */
@@ -66,6 +67,34 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } sysv_shm_tgids SEC(".maps");
+
+/*
+ * With a filter: queues (msg: ipc namespace + id; mq: inode) a selected
+ * process used. Sends and receives of other processes are recorded only on
+ * these, so an unrelated process's queue traffic costs no record.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct sysv_queue_key);
+	__type(value, __u8);
+} sysv_queue_interest SEC(".maps");
+
+static __always_inline bool sysv_queue_kept(const struct sysv_call *c, __u64 id, __u32 ns,
+					    __u32 kind)
+{
+	struct sysv_queue_key key = { .id = id, .ns = ns, .kind = kind };
+	__u8 one = 1;
+
+	if (!filter_active)
+		return true;
+	if (c->selected) {
+		if (!bpf_map_lookup_elem(&sysv_queue_interest, &key))
+			bpf_map_update_elem(&sysv_queue_interest, &key, &one, BPF_ANY);
+		return true;
+	}
+	return bpf_map_lookup_elem(&sysv_queue_interest, &key) != NULL;
+}
 
 /* The syscall's return value, read once (clang may otherwise re-derive the
  * context pointer, which the verifier refuses). */
@@ -124,6 +153,11 @@ static __always_inline struct sysv_call *sysv_exit_or_regs(__u32 nr)
 
 	if (c || tgid == self_tgid)
 		return c;
+	c = bpf_task_storage_get(&sysv_calls, cur, 0, 0);
+	if (c && c->nr == SC_SKIP) {    /* entered, but the filter left it out */
+		c->nr = SC_NONE;
+		return NULL;
+	}
 	c = bpf_task_storage_get(&sysv_calls, cur, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!c)
 		return NULL;
@@ -233,6 +267,8 @@ static __always_inline void sysv_get_exit(struct trace_event_raw_sys_exit *ctx, 
 
 	if (!c)
 		return;
+	if (kind == IPC_MSG && ret >= 0)
+		sysv_queue_kept(c, (__u32)ret, c->ipc_ns, IPC_MSG);     /* marks it if selected */
 	r = RECORD_RESERVE(struct rec_sysv_get, type, kind);
 	if (!r)
 		return;
@@ -282,6 +318,10 @@ int msg_snd_enter(struct trace_event_raw_sys_enter *ctx)
 		return 0;
 	c->id = (__s32)ctx->args[0];
 	c->arg[0] = 0;
+	if (!sysv_queue_kept(c, (__u32)c->id, c->ipc_ns, IPC_MSG)) {
+		c->nr = SC_SKIP;
+		return 0;
+	}
 	msg_snd_record(c, (const char *)ctx->args[1], ctx->args[2], ctx->args[3], false);
 	return 0;
 }
@@ -338,6 +378,8 @@ int msg_rcv_enter(struct trace_event_raw_sys_enter *ctx)
 		c->arg[2] = ctx->args[2];       /* msgsz */
 		c->arg[3] = ctx->args[3];       /* msgtyp */
 		c->arg[4] = ctx->args[4];       /* msgflg */
+		if (!sysv_queue_kept(c, (__u32)c->arg[0], c->ipc_ns, IPC_MSG))
+			c->nr = SC_SKIP;
 	}
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "output.h"
 #include "pipe_seed.h"
 #include "privileges.h"
+#include "sysv_seed.h"
 #include "signal_model.h"
 #include "summary.h"
 #include "tracer.h"
@@ -317,6 +318,9 @@ static int setup(struct run *r)
 	/* pipes: the pipes -p processes already hold are of interest from the start */
 	for (int i = 0; i < r->env.npids && kind_selected(&r->env, IPC_PIPE); i++)
 		pipe_seed_interest(tracer__map_fd(r->tracer, "pipe_interest"), r->env.pids[i]);
+	/* message queues: the queue a -p process already waits on */
+	for (int i = 0; i < r->env.npids && kind_selected(&r->env, IPC_MSG); i++)
+		sysv_seed_interest(tracer__map_fd(r->tracer, "sysv_queue_interest"), r->env.pids[i]);
 	if (r->have_cmd && tracer__trace_pid(r->tracer, r->cmd.pid))
 		return -1;
 	/* everything privileged is done: programs attached, maps and files open, COMMAND forked */

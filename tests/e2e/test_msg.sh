@@ -73,3 +73,17 @@ expect_edges filt "filter: the sender outside the filter -> the selected receive
 	"$MSG and .src.pid==$WA and .dst.pid==$WB and .mtype==1 and .bytes==21 and .waited==true" 1
 expect_edges filt "filter: unrelated queues are not shown" ".src.comm==\"msgq_types\" or .dst.comm==\"msgq_types\"" 0
 "$DEMOS/msgq_notes" clean
+
+# --- with a filter, another process's queue traffic is not even recorded in the kernel
+sleep 30 & BYSTANDER=$!
+start_bg quiet -t msg -p "$BYSTANDER"
+"$DEMOS/msgq_types" >/dev/null
+stop_bg INT
+kill "$BYSTANDER" 2>/dev/null; wait "$BYSTANDER" 2>/dev/null
+records=$(sed -n 's/^ipcsnoop: \([0-9]*\) records.*/\1/p' "$TMP/quiet.err")
+if [ -n "$records" ] && [ "$records" -le 10 ]; then
+	pass "filter: unrelated queue traffic costs no record ($records records for 100+ messages)"
+else
+	fail "filter: unrelated queue traffic was recorded: '$records' records"
+fi
+"$DEMOS/msgq_notes" clean

@@ -120,7 +120,7 @@ static void print_text(struct output *o, const struct edge *e)
 	format_wall_time(o, e->ts_ns, tbuf, sizeof(tbuf));
 	text_endpoint(&e->src, spid, sizeof(spid), scomm, sizeof(scomm));
 	text_endpoint(&e->dst, dpid, sizeof(dpid), dcomm, sizeof(dcomm));
-	escape_text(obj, sizeof(obj), e->object, edge_object_len(e), 1);
+	escape_text(obj, sizeof(obj), e->object, edge_object_len(e), 0);
 	escape_text(detail, sizeof(detail), e->detail, strnlen(e->detail, sizeof(e->detail)), 0);
 	fprintf(f, "%-12s %-6s %7s %-16s -> %7s %-16s %-24s %s", tbuf, ipc_kind_name(e->kind),
 		spid, scomm, dpid, dcomm, obj, detail);

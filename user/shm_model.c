@@ -212,6 +212,7 @@ static void attached(struct shm_model *m, struct shm_seg *s, const struct shm_at
 		edge_init(&e, IPC_SHM, ts);
 		endpoint_set(&e.src, who->tgid, tid, who->comm);
 		e.dst = e.src;
+		e.solo = true;      /* an event of one process, not an edge */
 		edge_attr_str(&e, "op", "attach");
 		seg_object(s, &e, key, sizeof(key));
 		edge_attr_int(&e, "nattach", s->natt);
@@ -256,6 +257,7 @@ static void detached(struct shm_model *m, struct shm_seg *s, __u32 tgid, __u32 t
 		edge_init(&e, IPC_SHM, ts);
 		endpoint_set(&e.src, tgid, tid, comm);
 		e.dst = e.src;
+		e.solo = true;      /* an event of one process, not an edge */
 		edge_attr_str(&e, "op", "detach");
 		seg_object(s, &e, key, sizeof(key));
 		edge_attr_int(&e, "nattach", s->natt);

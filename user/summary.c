@@ -53,8 +53,8 @@ static __u64 key_hash(const struct edge *e)
 	h = mix(h, ((__u64)e->dst.pid << 1) | e->dst.known);
 	h = mix(h, e->src.start_ns);
 	h = mix(h, e->dst.start_ns);
-	for (const char *p = e->object; *p && p < e->object + sizeof(e->object); p++)
-		h = mix(h, (unsigned char)*p);
+	for (unsigned i = 0, n = edge_object_len(e); i < n; i++)
+		h = mix(h, (unsigned char)e->object[i]);
 	return h;
 }
 
@@ -63,7 +63,7 @@ static bool same_key(const struct summary_row *r, const struct edge *e)
 	return r->kind == e->kind && r->src.pid == e->src.pid && r->src.known == e->src.known &&
 	       r->dst.pid == e->dst.pid && r->dst.known == e->dst.known &&
 	       r->src.start_ns == e->src.start_ns && r->dst.start_ns == e->dst.start_ns &&
-	       !strncmp(r->object, e->object, sizeof(r->object));
+	       r->object_len == edge_object_len(e) && !memcmp(r->object, e->object, r->object_len);
 }
 
 static void accumulate(struct summary_row *r, const struct edge *e)
@@ -204,6 +204,7 @@ void summary_add(struct summary *s, const struct edge *e)
 	r->kind = e->kind;
 	r->hash = h;
 	memcpy(r->object, e->object, sizeof(r->object));
+	r->object_len = edge_object_len(e);      /* abstract socket names hold NULs */
 	accumulate(r, e);
 	s->slots[i] = ref;
 	push_newest(s, ref);
@@ -245,7 +246,7 @@ static void print_row_text(struct output *o, const struct summary_row *r, const 
 	if (obj_override)
 		snprintf(obj, sizeof(obj), "%s", obj_override);
 	else
-		escape_text(obj, sizeof(obj), r->object, strnlen(r->object, sizeof(r->object)), 1);
+		escape_text(obj, sizeof(obj), r->object, r->object_len, 0);
 	format_wall_time(o, r->first_ns, first, sizeof(first));
 	format_wall_time(o, r->last_ns, last, sizeof(last));
 	if (r->has_bytes)
@@ -274,7 +275,7 @@ static void print_row_json(struct output *o, const struct summary_row *r, const 
 	if (other)
 		fputs("\"(other)\"", f);
 	else
-		json_put_string(f, r->object, strnlen(r->object, sizeof(r->object)));
+		json_put_string(f, r->object, r->object_len);
 	fprintf(f, ",\"count\":%llu", (unsigned long long)r->count);
 	if (r->has_bytes)
 		fprintf(f, ",\"bytes\":%llu", (unsigned long long)r->bytes);

@@ -18,6 +18,7 @@ struct summary_row {
 	enum ipc_kind kind;
 	struct endpoint src, dst;
 	char object[EDGE_OBJECT_LEN];
+	unsigned object_len;
 	__u64 count, bytes;
 	bool has_bytes;
 	__u64 first_ns, last_ns;

@@ -33,6 +33,11 @@ require_kind() {
 	fi
 }
 
+# Inside the QEMU guests of `make test-kernels` (no source tree, no build tools)
+in_test_guest() {
+	grep -q 'ipcsnoop.part=' /proc/cmdline 2>/dev/null
+}
+
 require_cmd() {   # require_cmd TOOL WHAT
 	if ! command -v "$1" >/dev/null 2>&1; then
 		skip "$2: '$1' is not installed"

@@ -162,19 +162,23 @@ for doc in "$TMP/help" README.md doc/ipcsnoop.8; do
 done
 
 # make install honours PREFIX and DESTDIR; the man page renders
-dest=$TMP/dest
-if make -s install DESTDIR="$dest" PREFIX=/opt/ipcs >"$TMP/inst.log" 2>&1 &&
-	[ -x "$dest/opt/ipcs/sbin/ipcsnoop" ] && [ -f "$dest/opt/ipcs/share/man/man8/ipcsnoop.8" ]; then
-	pass "make install puts the binary and the man page under DESTDIR/PREFIX"
+if in_test_guest; then
+	skip "make install and man page: the test guest has no build tree nor man-db"
 else
-	fail "make install: $(tail -3 "$TMP/inst.log")"
-fi
-if command -v man >/dev/null; then
-	if MANWIDTH=80 man -l doc/ipcsnoop.8 2>/dev/null | grep -q 'show which processes talk to which'; then
-		pass "man page renders"
+	dest=$TMP/dest
+	if make -s install DESTDIR="$dest" PREFIX=/opt/ipcs >"$TMP/inst.log" 2>&1 &&
+		[ -x "$dest/opt/ipcs/sbin/ipcsnoop" ] && [ -f "$dest/opt/ipcs/share/man/man8/ipcsnoop.8" ]; then
+		pass "make install puts the binary and the man page under DESTDIR/PREFIX"
 	else
-		fail "man -l doc/ipcsnoop.8 does not render"
+		fail "make install: $(tail -3 "$TMP/inst.log")"
 	fi
-else
-	skip "man page rendering: man is not installed"
+	if command -v man >/dev/null; then
+		if MANWIDTH=80 man -l doc/ipcsnoop.8 2>/dev/null | grep -q 'show which processes talk to which'; then
+			pass "man page renders"
+		else
+			fail "man -l doc/ipcsnoop.8 does not render"
+		fi
+	else
+		skip "man page rendering: man is not installed"
+	fi
 fi

@@ -14,6 +14,7 @@ tools=${GUEST_TOOLS:-bash jq setpriv}
 asked=$(sed -nE 's/.*(require_cmd|command -v) +([A-Za-z0-9_.+-]+).*/\2/p' tests/e2e/*.sh | sort -u)
 root=$(mktemp -d "${TMPDIR:-/tmp}/ipcsnoop-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
+chmod 755 "$root"         # mktemp makes it 0700: -u tests run COMMAND as nobody
 
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc,run} \
 	"$root/src/.output"
@@ -58,7 +59,7 @@ mkdir -p "$root/src/.output/demos"
 for c in tests/demos/*.c; do   # every demo, none stale
 	install -m 0755 -s ".output/static/demos/$(basename "$c" .c)" "$root/src/.output/demos/"
 done
-tar -C . --exclude=tests/out --exclude=tests/kernels -cf - tests | tar -C "$root/src" -xf -
+tar -C . --exclude=tests/out --exclude=tests/kernels -cf - tests README.md doc | tar -C "$root/src" -xf -
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) >"$out.tmp"
 mv "$out.tmp" "$out"

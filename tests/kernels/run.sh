@@ -42,7 +42,7 @@ for series in "$@"; do
 		start=$EPOCHREALTIME
 		timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -smp "$smp" -m "$mem" \
 			-kernel "$kernel" -initrd "$initrd" \
-			-append "console=ttyS0 panic=-1 oops=panic loglevel=4 ipcsnoop.backend=$backend ipcsnoop.part=e2e ipcsnoop.pattern=${TEST_PATTERN:-}" \
+			-append "console=ttyS0 panic=-1 oops=panic loglevel=4 ipcsnoop.backend=$backend ipcsnoop.part=e2e ipcsnoop.pattern=${TEST_PATTERN:-} ipcsnoop.skip=${GUEST_SKIP-faults,untrusted,cli}" \
 			-display none -monitor none -serial stdio -no-reboot \
 			</dev/null >"$log" 2>&1
 		qrc=$?

@@ -5,6 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 require_root "pipe tests"
 require_cmd jq "pipe tests" || exit 0
+require_cmd head "pipe tests" || exit 0   # coreutils head: reads no more than -c asks (busybox reads ahead)
 
 # sum NAME 'jq condition': total bytes of the edges that satisfy it
 sum() {

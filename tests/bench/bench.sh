@@ -1,0 +1,435 @@
+#!/usr/bin/env bash
+# ipcsnoop's benchmark (`make bench`, as root). Runs every workload under every
+# condition, interleaved: repetition after repetition, each workload under each
+# condition in a rotating order, so that machine drift hits all conditions
+# alike. A fresh tracer is started for every run. Then one more pass with the
+# kernel's BPF statistics on (kept out of the timings: they cost two clock
+# reads per program run) for the run time per call of each program. Prints a
+# table of medians and the budget (PASS/MISS); exits 0: a measurement, not a
+# test. Raw data: $BENCH_OUT/runs.tsv and progs.tsv.
+#
+# Settings (environment or make variables):
+#   BENCH_REPS=5         repetitions (medians are taken over them)
+#   BENCH_SCALE=1        multiplies every iteration count (e.g. 0.2 for a quick look)
+#   BENCH_WORKLOADS=...  space-separated subset of: workloads list
+#   BENCH_CONDS=...      subset of: untraced floor json summary filtered bpftrace strace
+#   BENCH_STATS=1        0 skips the BPF statistics pass
+#   BENCH_LONG=1         instead: the memory check (ipcsnoop's RSS over BENCH_EVENTS)
+#   BENCH_EVENTS=10000000
+#   BENCH_OUT=tests/out/bench   IPCSNOOP=./ipcsnoop
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+BENCH_REPS=${BENCH_REPS:-5}
+BENCH_SCALE=${BENCH_SCALE:-1}
+BENCH_STATS=${BENCH_STATS:-1}
+BENCH_LONG=${BENCH_LONG:-0}
+BENCH_EVENTS=${BENCH_EVENTS:-10000000}
+BENCH_OUT=${BENCH_OUT:-tests/out/bench}
+IPCSNOOP=${IPCSNOOP:-./ipcsnoop}
+BIN=.output/bench
+WL=$BIN/workloads
+FLOOR=$BIN/floor
+FLOOR_OBJ=$BIN/floor.bpf.o
+
+# Iterations per workload (~0.2-0.4 s untraced on a 2-core VM); strace runs a tenth.
+declare -A ITERS=(
+	[pipe-pp]=30000 [unix-stream-pp]=20000 [unix-dgram-pp]=20000 [msg-pp]=25000
+	[signal-pp]=15000 [pipe-bulk]=5000 [unix-bulk]=5000
+	[write-null]=500000 [write-file]=200000
+)
+PINGPONG="pipe-pp unix-stream-pp unix-dgram-pp msg-pp signal-pp"
+NONIPC="write-null write-file"
+ALL_CONDS="untraced floor json summary filtered bpftrace strace"
+STRACE_DIV=10
+
+note() { echo "bench: $*" >&2; }
+die() { note "$*"; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "needs root (BPF programs, sysctl kernel.bpf_stats_enabled)"
+for f in "$IPCSNOOP" "$WL" "$FLOOR" "$FLOOR_OBJ"; do
+	[ -e "$f" ] || die "$f is missing (run: make bench)"
+done
+command -v bpftool >/dev/null || die "bpftool is missing (run: make deps)"
+mkdir -p "$BENCH_OUT/tmp" || die "cannot create $BENCH_OUT"
+TMP=$BENCH_OUT/tmp
+RUNS=$BENCH_OUT/runs.tsv
+PROGS=$BENCH_OUT/progs.tsv
+
+# --- cleanup: the stats sysctl goes back to what it was, our processes go away
+STATS_SYSCTL=/proc/sys/kernel/bpf_stats_enabled
+STATS_ORIG=$(cat "$STATS_SYSCTL" 2>/dev/null || echo 0)
+TRACER_PID=
+SLEEPER_PID=
+cleanup() {
+	echo "$STATS_ORIG" >"$STATS_SYSCTL" 2>/dev/null
+	[ -n "$TRACER_PID" ] && kill -KILL "$TRACER_PID" 2>/dev/null
+	[ -n "$SLEEPER_PID" ] && kill -KILL "$SLEEPER_PID" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- helpers
+wait_for() {   # wait_for FILE REGEX PID: until FILE matches (0), PID dies or 30 s pass (1)
+	local i
+	for ((i = 0; i < 600; i++)); do
+		grep -qE "$2" "$1" 2>/dev/null && return 0
+		kill -0 "$3" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+stop_tracer() {   # SIGINT, then SIGKILL after 20 s
+	local i
+	[ -n "$TRACER_PID" ] || return 0
+	kill -INT "$TRACER_PID" 2>/dev/null
+	for ((i = 0; i < 400; i++)); do
+		kill -0 "$TRACER_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL "$TRACER_PID" 2>/dev/null
+	wait "$TRACER_PID" 2>/dev/null
+	TRACER_PID=
+}
+
+cpu_ns() { awk '{ print $1 }' "/proc/$1/schedstat" 2>/dev/null || echo 0; }
+status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+prog_ids() {   # the BPF programs a process holds, one id a line
+	grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -un
+}
+
+prog_names() {   # full names (from BTF) of the programs a process holds
+	local id
+	for id in $(prog_ids "$1"); do
+		bpftool prog show id "$id" -j 2>/dev/null | jq -r '.name // empty'
+	done | sort
+}
+
+# "NAME RUN_CNT RUN_TIME_NS" per program of a process (kernel.bpf_stats_enabled).
+# bpftrace's programs are named after their probe cut to 15 bytes (sys_enter_write
+# and sys_enter_writev look alike): they get the names of the script's probes,
+# which bpftrace loads in script order.
+prog_stats() {
+	local f id cnt ns i=0 probes=()
+	[ "${2:-}" = bpftrace ] && mapfile -t probes < <(sed -n 's/^tracepoint:[^:]*:\([^ ]*\) .*/\1/p' "$BENCH_OUT/peer.bt")
+	for f in /proc/"$1"/fdinfo/*; do
+		grep -q '^run_cnt:' "$f" 2>/dev/null || continue
+		id=$(awk '$1 == "prog_id:" { print $2 }' "$f")
+		cnt=$(awk '$1 == "run_cnt:" { print $2 }' "$f")
+		ns=$(awk '$1 == "run_time_ns:" { print $2 }' "$f")
+		echo "$id $cnt $ns"
+	done | sort -un | while read -r id cnt ns; do
+		if [ "${#probes[@]}" -gt 0 ]; then
+			echo "bt:${probes[$i]:-?} $cnt $ns"
+			i=$((i + 1))
+		else
+			echo "$(bpftool prog show id "$id" -j 2>/dev/null | jq -r '.name // "?"') $cnt $ns"
+		fi
+	done
+}
+
+# How many tracing programs that are not ours are loaded (other tools, other tests).
+foreign_progs() {
+	local ours
+	ours=$( { [ -n "$TRACER_PID" ] && prog_ids "$TRACER_PID"; } | paste -sd, -)
+	bpftool prog show -j 2>/dev/null | jq --arg ours "[${ours}]" \
+		'($ours | fromjson) as $o | [.[] | select(.type == "tracing" or .type == "tracepoint"
+		 or .type == "raw_tracepoint" or .type == "kprobe" or .type == "perf_event")
+		 | select(.id as $i | ($o | index($i)) == null)] | length' 2>/dev/null || echo '?'
+}
+
+# --- which programs ipcsnoop attaches in each mode (they may differ: some
+# programs only serve a filter), and the floor and bpftrace script matching them
+SECTIONS=$(tests/bench/sections.sh bpf)
+declare -A MODE_ARGS=([json]="-j" [summary]="-s" [filtered]="-j -p SLEEPER")
+declare -A MODE_PROGS FLOOR_OF
+
+start_sleeper() {
+	sleep 1000000 &
+	SLEEPER_PID=$!
+	disown "$SLEEPER_PID"
+}
+
+mode_args() { echo "${MODE_ARGS[$1]/SLEEPER/$SLEEPER_PID}"; }
+
+start_ipcsnoop() {   # start_ipcsnoop MODE OUT-PREFIX
+	rm -f "$2.err"
+	# shellcheck disable=SC2046
+	"$IPCSNOOP" -v $(mode_args "$1") >/dev/null 2>"$2.err" &
+	TRACER_PID=$!
+	wait_for "$2.err" '^ipcsnoop: tracing' "$TRACER_PID"
+}
+
+calibrate() {
+	local m names
+	for m in json summary filtered; do
+		if ! start_ipcsnoop "$m" "$TMP/cal"; then
+			stop_tracer
+			die "ipcsnoop $(mode_args "$m") did not start: $(head -c 300 "$TMP/cal.err")"
+		fi
+		names=$(prog_names "$TRACER_PID" | paste -sd' ' -)
+		stop_tracer
+		MODE_PROGS[$m]=$names
+	done
+	for name in ${MODE_PROGS[json]} ${MODE_PROGS[filtered]}; do
+		awk -v n="$name" '$2 == n { f = 1 } END { exit !f }' <<<"$SECTIONS" ||
+			note "warning: ipcsnoop's program $name has no SEC() in bpf/: the floor lacks it"
+	done
+	# one floor per distinct program set
+	FLOOR_OF[json]=floor
+	FLOOR_OF[summary]=floor
+	FLOOR_OF[filtered]=floor
+	[ "${MODE_PROGS[summary]}" = "${MODE_PROGS[json]}" ] || FLOOR_OF[summary]=floor-s
+	[ "${MODE_PROGS[filtered]}" = "${MODE_PROGS[json]}" ] || FLOOR_OF[filtered]=floor-p
+}
+
+floor_progs() {   # the program names of a floor condition
+	case $1 in
+	floor) echo "${MODE_PROGS[json]}" ;;
+	floor-s) echo "${MODE_PROGS[summary]}" ;;
+	floor-p) echo "${MODE_PROGS[filtered]}" ;;
+	esac
+}
+
+# The peer: count hits per tracepoint, process and name in a bpftrace map, on the
+# tracepoints whole-machine ipcsnoop attaches. bpftrace 0.17 (Debian 12) has no
+# raw tracepoints, so tp_btf/raw_tp hooks become classic tracepoints there.
+tp_category() {
+	local d
+	for d in /sys/kernel/tracing/events /sys/kernel/debug/tracing/events; do
+		# shellcheck disable=SC2012
+		ls -d "$d"/*/"$1" 2>/dev/null | head -1 | awk -F/ '{ print $(NF - 1) }' && return
+	done
+}
+
+gen_bpftrace() {
+	local sec name tp probes=
+	while read -r sec name; do
+		case " ${MODE_PROGS[json]} " in *" $name "*) ;; *) continue ;; esac
+		case $sec in
+		tracepoint/* | tp/*) tp=${sec#*/}; tp="tracepoint:${tp%%/*}:${tp#*/}" ;;
+		*) tp=${sec#*/}; tp="tracepoint:$(tp_category "$tp"):$tp" ;;
+		esac
+		case $tp in tracepoint::*) note "warning: no tracepoint for $sec (bpftrace peer)"; continue ;; esac
+		case " $probes " in *" $tp "*) ;; *) probes="$probes $tp" ;; esac
+	done <<<"$SECTIONS"
+	{
+		echo "// generated by tests/bench/bench.sh: the bpftrace peer"
+		for tp in $probes; do echo "$tp { @[probe, pid, comm] = count(); }"; done
+		echo 'BEGIN { printf("ready\n"); }'
+	} >"$BENCH_OUT/peer.bt"
+}
+
+# --- one run: start the condition's tracer, run the workload, collect, stop
+# row: pass rep workload cond iters ns_per_op elapsed_ns events lost unpaired cpu_ns rss_kb hwm_kb foreign
+run_one() {
+	local pass=$1 rep=$2 wl=$3 cond=$4 o="$TMP/run" iters line ns elapsed
+	local events=NA lost=NA unpaired=NA cpu0=0 cpu=NA rss=NA hwm=NA foreign prefix=()
+
+	iters=$(awk -v n="${ITERS[$wl]}" -v s="$BENCH_SCALE" 'BEGIN { n = int(n * s); print (n > 0 ? n : 1) }')
+	rm -f "$o".*
+	case $cond in
+	untraced) ;;
+	floor*)
+		# shellcheck disable=SC2046
+		"$FLOOR" "$FLOOR_OBJ" $(floor_progs "$cond") >"$o.out" 2>"$o.err" &
+		TRACER_PID=$!
+		wait_for "$o.out" '^ready' "$TRACER_PID" || { note "floor failed: $(cat "$o.err")"; stop_tracer; return; }
+		;;
+	json | summary | filtered)
+		start_ipcsnoop "$cond" "$o" || { note "ipcsnoop failed: $(head -c 300 "$o.err")"; stop_tracer; return; }
+		;;
+	bpftrace)
+		bpftrace "$BENCH_OUT/peer.bt" >"$o.out" 2>"$o.err" &
+		TRACER_PID=$!
+		wait_for "$o.out" '^ready' "$TRACER_PID" || { note "bpftrace failed: $(tail -c 300 "$o.err")"; stop_tracer; return; }
+		;;
+	strace)
+		iters=$(( (iters + STRACE_DIV - 1) / STRACE_DIV ))
+		prefix=(strace -f -qq -o "$o.strace")
+		;;
+	esac
+	[ -n "$TRACER_PID" ] && cpu0=$(cpu_ns "$TRACER_PID")
+	line=$("${prefix[@]}" "$WL" "$wl" "$iters" "$TMP") || note "$wl under $cond failed"
+	ns=$(sed -n 's/.*ns_per_op=\([0-9.]*\).*/\1/p' <<<"$line")
+	elapsed=$(sed -n 's/.*elapsed_ns=\([0-9]*\).*/\1/p' <<<"$line")
+	if [ -n "$TRACER_PID" ]; then
+		sleep 0.25     # ipcsnoop polls every 100 ms: let it take in the last records
+		cpu=$(( $(cpu_ns "$TRACER_PID") - cpu0 ))
+		rss=$(status_kb "$TRACER_PID" VmRSS)
+		hwm=$(status_kb "$TRACER_PID" VmHWM)
+		if [ "$pass" = stats ]; then
+			prog_stats "$TRACER_PID" "$cond" | while read -r name cnt pns; do
+				printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$wl" "$cond" "$name" "$cnt" "$pns" "$iters"
+			done >>"$PROGS"
+		fi
+	fi
+	foreign=$(foreign_progs)
+	stop_tracer
+	case $cond in
+	json | summary | filtered)
+		events=$(sed -n 's/^ipcsnoop: \([0-9]*\) records.*/\1/p' "$o.err" | tail -1)
+		lost=$(sed -n 's/.*lost \([0-9]*\) .* records: ring buffer full.*/\1/p' "$o.err" | awk '{ s += $1 } END { print s + 0 }')
+		unpaired=$(sed -n 's/.*warning: \([0-9]*\) .* could not be paired.*/\1/p' "$o.err" | awk '{ s += $1 } END { print s + 0 }')
+		[ -n "$events" ] || events=NA
+		;;
+	bpftrace)
+		events=$(sed -n 's/^@\[.*\]: \([0-9]*\)$/\1/p' "$o.out" | awk '{ s += $1 } END { print s + 0 }')
+		lost=$(sed -n 's/.*Lost \([0-9]*\) events.*/\1/p' "$o.out" "$o.err" | awk '{ s += $1 } END { print s + 0 }')
+		;;
+	strace) events=$(wc -l <"$o.strace") ;;
+	esac
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$pass" "$rep" "$wl" "$cond" \
+		"$iters" "${ns:-NA}" "${elapsed:-NA}" "$events" "$lost" "$unpaired" "$cpu" "$rss" "$hwm" \
+		"$foreign" >>"$RUNS"
+	printf '  %-6s %2s %-15s %-9s %10s ns/op\n' "$pass" "$rep" "$wl" "$cond" "${ns:-FAILED}" >&2
+}
+
+# --- the memory check (BENCH_LONG=1): ipcsnoop's RSS while it takes in
+# BENCH_EVENTS events from long-lived ping-pong pairs. Few new processes on
+# purpose: every new pid fills a slot of a preallocated table (names, summary
+# rows), which is bounded growth, not a leak; what must stay flat is the
+# memory per event. The sampler uses shell builtins only (no new processes).
+events_of() {   # sum of run_cnt over the programs a process holds
+	local f k v n=0
+	for f in /proc/"$1"/fdinfo/*; do
+		while read -r k v; do
+			[ "$k" = run_cnt: ] && n=$((n + v))
+		done <"$f" 2>/dev/null
+	done
+	echo "$n"
+}
+
+rss_of() {
+	local k v u
+	while read -r k v u; do
+		[ "$k" = VmRSS: ] && { echo "$v"; return; }
+	done <"/proc/$1/status"
+	echo 0
+}
+
+sampler() {   # sampler PID FILE STOP-FILE: a line "events rss_kb cpu_ns" a second
+	local fd cpu rest
+	exec {fd}<> <(:)
+	while [ -e "$3" ] && kill -0 "$1" 2>/dev/null; do
+		read -r cpu rest <"/proc/$1/schedstat"
+		printf '%s\t%s\t%s\n' "$(events_of "$1")" "$(rss_of "$1")" "$cpu" >>"$2"
+		read -r -t 1 -u "$fd"
+	done
+}
+
+long_mode() {
+	local out="$BENCH_OUT/memory.tsv" stop="$TMP/sampling" wl e0 e1 per_op n=0 share iters spid
+	local -A rate
+	note "memory check: whole-machine ipcsnoop -j >/dev/null, $BENCH_EVENTS events from long-lived pairs"
+	echo 1 >"$STATS_SYSCTL" || die "cannot enable kernel.bpf_stats_enabled"
+	start_ipcsnoop json "$TMP/long" || die "ipcsnoop did not start: $(head -c 300 "$TMP/long.err")"
+	# events per operation of each ping-pong workload (0: ipcsnoop does not trace it)
+	for wl in $PINGPONG; do
+		e0=$(events_of "$TRACER_PID")
+		"$WL" "$wl" 5000 "$TMP" >/dev/null || die "$wl failed"
+		e1=$(events_of "$TRACER_PID")
+		per_op=$(( (e1 - e0) / 5000 ))
+		rate[$wl]=$per_op
+		[ "$per_op" -gt 0 ] && n=$((n + 1))
+		note "  $wl: $per_op events per operation"
+	done
+	[ "$n" -gt 0 ] || die "no ping-pong workload makes ipcsnoop's programs run"
+	printf 'events\trss_kb\tcpu_ns\n' >"$out"
+	touch "$stop"
+	sampler "$TRACER_PID" "$out" "$stop" &
+	spid=$!
+	share=$((BENCH_EVENTS / n))
+	for wl in $PINGPONG; do
+		[ "${rate[$wl]}" -gt 0 ] || continue
+		iters=$((share / rate[$wl] + 1))
+		note "  $wl: $iters operations"
+		"$WL" "$wl" "$iters" "$TMP" >/dev/null || note "$wl failed"
+	done
+	sleep 1.5
+	rm -f "$stop"
+	wait "$spid"
+	stop_tracer
+	echo "$STATS_ORIG" >"$STATS_SYSCTL"
+	awk -v want="$BENCH_EVENTS" -v records="$(sed -n 's/^ipcsnoop: \([0-9]*\) records.*/\1/p' "$TMP/long.err")" \
+		-f tests/bench/memory.awk "$out"
+	grep -E 'warning' "$TMP/long.err" | sed 's/^/  /'
+}
+
+# --- main
+start_sleeper
+if [ "$BENCH_LONG" = 1 ]; then
+	long_mode
+	exit 0
+fi
+WORKLOADS=${BENCH_WORKLOADS:-$("$WL" list | paste -sd' ' -)}
+CONDS=${BENCH_CONDS:-$ALL_CONDS}
+for c in $CONDS; do
+	case " $ALL_CONDS " in *" $c "*) ;; *) die "unknown condition '$c' (conditions: $ALL_CONDS)" ;; esac
+done
+case " $CONDS " in *" bpftrace "*) command -v bpftrace >/dev/null || die "bpftrace is missing (make bench installs it)" ;; esac
+case " $CONDS " in *" strace "*) command -v strace >/dev/null || die "strace is missing (make bench installs it)" ;; esac
+
+calibrate
+gen_bpftrace
+# the floors the ipcsnoop conditions need, right after "floor"
+EXPANDED=
+for c in $CONDS; do
+	EXPANDED="$EXPANDED $c"
+	if [ "$c" = floor ]; then
+		for m in summary filtered; do
+			case " $CONDS " in *" $m "*) ;; *) continue ;; esac
+			case " $EXPANDED " in *" ${FLOOR_OF[$m]} "*) ;; *) EXPANDED="$EXPANDED ${FLOOR_OF[$m]}" ;; esac
+		done
+	fi
+done
+read -r -a CONDS_A <<<"$EXPANDED"
+read -r -a WL_A <<<"$WORKLOADS"
+
+{
+	echo "ipcsnoop benchmark: $(uname -r), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
+	echo "$BENCH_REPS repetitions x ${#WL_A[@]} workloads x ${#CONDS_A[@]} conditions, scale $BENCH_SCALE, $(date -u +%FT%TZ)"
+	for m in json summary filtered; do
+		echo "ipcsnoop $(mode_args "$m" | sed "s/$SLEEPER_PID/SLEEPING-PID/") attaches: ${MODE_PROGS[$m]} (floor: ${FLOOR_OF[$m]})"
+	done
+	echo "bpftrace peer: $(grep -c '^tracepoint' "$BENCH_OUT/peer.bt") tracepoints, $BENCH_OUT/peer.bt"
+} >"$BENCH_OUT/header.txt"
+cat "$BENCH_OUT/header.txt" >&2
+
+printf 'pass\trep\tworkload\tcond\titers\tns_per_op\telapsed_ns\tevents\tlost\tunpaired\tcpu_ns\trss_kb\thwm_kb\tforeign\n' >"$RUNS"
+printf 'workload\tcond\tprogram\trun_cnt\trun_time_ns\titers\n' >"$PROGS"
+START=$SECONDS
+# warm-up: every workload once, short, untraced (page cache, first faults)
+for wl in "${WL_A[@]}"; do "$WL" "$wl" $(( ${ITERS[$wl]} / 10 + 1 )) "$TMP" >/dev/null; done
+nc=${#CONDS_A[@]}
+for ((rep = 1; rep <= BENCH_REPS; rep++)); do
+	for ((w = 0; w < ${#WL_A[@]}; w++)); do
+		for ((k = 0; k < nc; k++)); do
+			run_one time "$rep" "${WL_A[$w]}" "${CONDS_A[$(( (k + rep + w) % nc ))]}"
+		done
+	done
+	note "repetition $rep done ($((SECONDS - START)) s)"
+done
+if [ "$BENCH_STATS" = 1 ]; then
+	if echo 1 >"$STATS_SYSCTL"; then
+		for wl in "${WL_A[@]}"; do
+			for c in "${CONDS_A[@]}"; do
+				case $c in untraced | strace) continue ;; esac
+				run_one stats 0 "$wl" "$c"
+			done
+		done
+		echo "$STATS_ORIG" >"$STATS_SYSCTL"
+	else
+		note "cannot enable kernel.bpf_stats_enabled: no per-program statistics"
+	fi
+fi
+note "done in $((SECONDS - START)) s"
+{
+	cat "$BENCH_OUT/header.txt"
+	awk -F'\t' -v pingpong="$PINGPONG" -v nonipc="$NONIPC" \
+		-v floor_summary="${FLOOR_OF[summary]}" -v floor_filtered="${FLOOR_OF[filtered]}" \
+		-f tests/bench/report.awk "$RUNS" "$PROGS"
+} | tee "$BENCH_OUT/report.txt"
+exit 0

@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
-# ipcsnoop's benchmark (`make bench`, as root). Runs every workload under every
-# condition, interleaved: repetition after repetition, each workload under each
-# condition in a rotating order, so that machine drift hits all conditions
-# alike. A fresh tracer is started for every run. Then one more pass with the
-# kernel's BPF statistics on (kept out of the timings: they cost two clock
-# reads per program run) for the run time per call of each program. Prints a
-# table of medians and the budget (PASS/MISS); exits 0: a measurement, not a
-# test. Raw data: $BENCH_OUT/runs.tsv and progs.tsv.
+# ipcsnoop's benchmark (`make bench`, as root): every workload under every
+# condition, interleaved so that machine drift hits all conditions alike:
+# repetition after repetition, each condition in turn (rotating order) starts
+# its tracer once and runs every workload (rotating order) under it. Detaching
+# tracepoint programs waits for RCU grace periods (seconds with many
+# programs), hence one tracer per condition and repetition, not per run.
+# Then one pass with the kernel's BPF statistics on (kept out of the timings:
+# they cost two clock reads per program run): run time per call of every
+# program, and for ipcsnoop a fresh instance per workload, whose record count
+# at exit gives events/s and CPU per event. Prints medians and the budget
+# (PASS/MISS) and exits 0: a measurement, not a test.
+# Raw data: $BENCH_OUT/runs.tsv, progs.tsv, blocks.tsv; report.txt.
 #
 # Settings (environment or make variables):
 #   BENCH_REPS=5         repetitions (medians are taken over them)
-#   BENCH_SCALE=1        multiplies every iteration count (e.g. 0.2 for a quick look)
-#   BENCH_WORKLOADS=...  space-separated subset of: workloads list
+#   BENCH_SCALE=1        multiplies every iteration count (0.2: a quick look)
+#   BENCH_WORKLOADS=...  space-separated subset of: .output/bench/workloads list
 #   BENCH_CONDS=...      subset of: untraced floor json summary filtered bpftrace strace
 #   BENCH_STATS=1        0 skips the BPF statistics pass
-#   BENCH_LONG=1         instead: the memory check (ipcsnoop's RSS over BENCH_EVENTS)
-#   BENCH_EVENTS=10000000
+#   BENCH_LONG=1         instead: the memory check over BENCH_EVENTS (default 10000000)
 #   BENCH_OUT=tests/out/bench   IPCSNOOP=./ipcsnoop
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -49,17 +52,21 @@ die() { note "$*"; exit 1; }
 for f in "$IPCSNOOP" "$WL" "$FLOOR" "$FLOOR_OBJ"; do
 	[ -e "$f" ] || die "$f is missing (run: make bench)"
 done
-command -v bpftool >/dev/null || die "bpftool is missing (run: make deps)"
+for t in bpftool jq; do
+	command -v "$t" >/dev/null || die "$t is missing (run: make deps)"
+done
 mkdir -p "$BENCH_OUT/tmp" || die "cannot create $BENCH_OUT"
 TMP=$BENCH_OUT/tmp
 RUNS=$BENCH_OUT/runs.tsv
 PROGS=$BENCH_OUT/progs.tsv
+BLOCKS=$BENCH_OUT/blocks.tsv
 
 # --- cleanup: the stats sysctl goes back to what it was, our processes go away
 STATS_SYSCTL=/proc/sys/kernel/bpf_stats_enabled
 STATS_ORIG=$(cat "$STATS_SYSCTL" 2>/dev/null || echo 0)
 TRACER_PID=
 SLEEPER_PID=
+# shellcheck disable=SC2317  # called by the trap
 cleanup() {
 	echo "$STATS_ORIG" >"$STATS_SYSCTL" 2>/dev/null
 	[ -n "$TRACER_PID" ] && kill -KILL "$TRACER_PID" 2>/dev/null
@@ -69,10 +76,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# --- helpers
-wait_for() {   # wait_for FILE REGEX PID: until FILE matches (0), PID dies or 30 s pass (1)
+# --- processes
+wait_for() {   # wait_for FILE REGEX PID: until FILE matches (0), PID dies or 60 s pass (1)
 	local i
-	for ((i = 0; i < 600; i++)); do
+	for ((i = 0; i < 1200; i++)); do
 		grep -qE "$2" "$1" 2>/dev/null && return 0
 		kill -0 "$3" 2>/dev/null || return 1
 		sleep 0.05
@@ -80,11 +87,11 @@ wait_for() {   # wait_for FILE REGEX PID: until FILE matches (0), PID dies or 30
 	return 1
 }
 
-stop_tracer() {   # SIGINT, then SIGKILL after 20 s
+stop_tracer() {   # SIGINT, then SIGKILL after 60 s
 	local i
 	[ -n "$TRACER_PID" ] || return 0
 	kill -INT "$TRACER_PID" 2>/dev/null
-	for ((i = 0; i < 400; i++)); do
+	for ((i = 0; i < 1200; i++)); do
 		kill -0 "$TRACER_PID" 2>/dev/null || break
 		sleep 0.05
 	done
@@ -96,52 +103,54 @@ stop_tracer() {   # SIGINT, then SIGKILL after 20 s
 cpu_ns() { awk '{ print $1 }' "/proc/$1/schedstat" 2>/dev/null || echo 0; }
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-prog_ids() {   # the BPF programs a process holds, one id a line
-	grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -un
+# --- BPF programs and maps of a process (from /proc/PID/fdinfo)
+fd_ids() {   # fd_ids PID prog|map: ids of the programs or maps it holds
+	grep -h "^$2_id:" /proc/"$1"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -un
 }
 
-prog_names() {   # full names (from BTF) of the programs a process holds
-	local id
-	for id in $(prog_ids "$1"); do
-		bpftool prog show id "$id" -j 2>/dev/null | jq -r '.name // empty'
-	done | sort
+json_ids() { fd_ids "$1" "$2" | paste -sd, - | sed 's/^/[/; s/$/]/'; }
+
+# "ID NAME" of a process's programs: full names from BTF; bpftrace's are cut
+# to 15 bytes (sys_enter_write, sys_enter_writev) and get the names of the
+# script's probes instead, which it loads in script order.
+prog_names() {   # prog_names PID [COND]
+	if [ "${2:-}" = bpftrace ]; then
+		fd_ids "$1" prog | paste - <(sed -n 's/^tracepoint:[^:]*:\([^ ]*\) .*/bt:\1/p' "$BENCH_OUT/peer.bt") |
+			awk -F'\t' '$1 != "" { print $1, ($2 == "" ? "?" : $2) }'
+	else
+		bpftool prog show -j 2>/dev/null | jq -r --argjson ids "$(json_ids "$1" prog)" \
+			'.[] | select(.id as $i | $ids | index($i)) | "\(.id) \(.name)"'
+	fi
 }
 
-# "NAME RUN_CNT RUN_TIME_NS" per program of a process (kernel.bpf_stats_enabled).
-# bpftrace's programs are named after their probe cut to 15 bytes (sys_enter_write
-# and sys_enter_writev look alike): they get the names of the script's probes,
-# which bpftrace loads in script order.
-prog_stats() {
-	local f id cnt ns i=0 probes=()
-	[ "${2:-}" = bpftrace ] && mapfile -t probes < <(sed -n 's/^tracepoint:[^:]*:\([^ ]*\) .*/\1/p' "$BENCH_OUT/peer.bt")
-	for f in /proc/"$1"/fdinfo/*; do
-		grep -q '^run_cnt:' "$f" 2>/dev/null || continue
-		id=$(awk '$1 == "prog_id:" { print $2 }' "$f")
-		cnt=$(awk '$1 == "run_cnt:" { print $2 }' "$f")
-		ns=$(awk '$1 == "run_time_ns:" { print $2 }' "$f")
-		echo "$id $cnt $ns"
-	done | sort -un | while read -r id cnt ns; do
-		if [ "${#probes[@]}" -gt 0 ]; then
-			echo "bt:${probes[$i]:-?} $cnt $ns"
-			i=$((i + 1))
-		else
-			echo "$(bpftool prog show id "$id" -j 2>/dev/null | jq -r '.name // "?"') $cnt $ns"
-		fi
-	done
+prog_counters() {   # "ID RUN_CNT RUN_TIME_NS" per program (kernel.bpf_stats_enabled)
+	awk 'FILENAME != f { if (c != "") print i, c, t; f = FILENAME; i = c = t = "" }
+	     $1 == "prog_id:" { i = $2 } $1 == "run_cnt:" { c = $2 } $1 == "run_time_ns:" { t = $2 }
+	     END { if (c != "") print i, c, t }' /proc/"$1"/fdinfo/* 2>/dev/null | sort -un
+}
+
+drops_map() {   # the id of ipcsnoop's per-kind "ring buffer full" counters
+	bpftool map show -j 2>/dev/null | jq -r --argjson ids "$(json_ids "$1" map)" \
+		'[.[] | select((.id as $i | $ids | index($i)) and .name == "drops") | .id][0] // empty'
+}
+
+drops_total() {
+	[ -n "$1" ] || { echo NA; return; }
+	bpftool map dump id "$1" -j 2>/dev/null | jq '[.[].formatted.values[].value] | add // 0' 2>/dev/null || echo NA
 }
 
 # How many tracing programs that are not ours are loaded (other tools, other tests).
 foreign_progs() {
-	local ours
-	ours=$( { [ -n "$TRACER_PID" ] && prog_ids "$TRACER_PID"; } | paste -sd, -)
-	bpftool prog show -j 2>/dev/null | jq --arg ours "[${ours}]" \
-		'($ours | fromjson) as $o | [.[] | select(.type == "tracing" or .type == "tracepoint"
-		 or .type == "raw_tracepoint" or .type == "kprobe" or .type == "perf_event")
+	local ours='[]'
+	[ -n "$TRACER_PID" ] && ours=$(json_ids "$TRACER_PID" prog)
+	bpftool prog show -j 2>/dev/null | jq --argjson o "$ours" \
+		'[.[] | select(.type == "tracing" or .type == "tracepoint" or .type == "raw_tracepoint"
+		 or .type == "kprobe" or .type == "perf_event")
 		 | select(.id as $i | ($o | index($i)) == null)] | length' 2>/dev/null || echo '?'
 }
 
 # --- which programs ipcsnoop attaches in each mode (they may differ: some
-# programs only serve a filter), and the floor and bpftrace script matching them
+# programs only serve a filter), and the floors and bpftrace script matching them
 SECTIONS=$(tests/bench/sections.sh bpf)
 declare -A MODE_ARGS=([json]="-j" [summary]="-s" [filtered]="-j -p SLEEPER")
 declare -A MODE_PROGS FLOOR_OF
@@ -163,17 +172,16 @@ start_ipcsnoop() {   # start_ipcsnoop MODE OUT-PREFIX
 }
 
 calibrate() {
-	local m names
+	local m name
 	for m in json summary filtered; do
 		if ! start_ipcsnoop "$m" "$TMP/cal"; then
 			stop_tracer
 			die "ipcsnoop $(mode_args "$m") did not start: $(head -c 300 "$TMP/cal.err")"
 		fi
-		names=$(prog_names "$TRACER_PID" | paste -sd' ' -)
+		MODE_PROGS[$m]=$(prog_names "$TRACER_PID" | awk '{ print $2 }' | sort | paste -sd' ' -)
 		stop_tracer
-		MODE_PROGS[$m]=$names
 	done
-	for name in ${MODE_PROGS[json]} ${MODE_PROGS[filtered]}; do
+	for name in ${MODE_PROGS[json]} ${MODE_PROGS[summary]} ${MODE_PROGS[filtered]}; do
 		awk -v n="$name" '$2 == n { f = 1 } END { exit !f }' <<<"$SECTIONS" ||
 			note "warning: ipcsnoop's program $name has no SEC() in bpf/: the floor lacks it"
 	done
@@ -218,73 +226,131 @@ gen_bpftrace() {
 	{
 		echo "// generated by tests/bench/bench.sh: the bpftrace peer"
 		for tp in $probes; do echo "$tp { @[probe, pid, comm] = count(); }"; done
+		# shellcheck disable=SC2028  # the \n is bpftrace's
 		echo 'BEGIN { printf("ready\n"); }'
 	} >"$BENCH_OUT/peer.bt"
 }
 
-# --- one run: start the condition's tracer, run the workload, collect, stop
-# row: pass rep workload cond iters ns_per_op elapsed_ns events lost unpaired cpu_ns rss_kb hwm_kb foreign
-run_one() {
-	local pass=$1 rep=$2 wl=$3 cond=$4 o="$TMP/run" iters line ns elapsed
-	local events=NA lost=NA unpaired=NA cpu0=0 cpu=NA rss=NA hwm=NA foreign prefix=()
-
-	iters=$(awk -v n="${ITERS[$wl]}" -v s="$BENCH_SCALE" 'BEGIN { n = int(n * s); print (n > 0 ? n : 1) }')
+# --- a condition's tracer: start (TRACER_PID, or none), stop with its totals
+declare -A NAME_OF
+DROPS=
+start_cond() {   # start_cond COND
+	local o="$TMP/tracer"
 	rm -f "$o".*
-	case $cond in
-	untraced) ;;
+	NAME_OF=()
+	DROPS=
+	case $1 in
+	untraced | strace) return 0 ;;
 	floor*)
 		# shellcheck disable=SC2046
-		"$FLOOR" "$FLOOR_OBJ" $(floor_progs "$cond") >"$o.out" 2>"$o.err" &
+		"$FLOOR" "$FLOOR_OBJ" $(floor_progs "$1") >"$o.out" 2>"$o.err" &
 		TRACER_PID=$!
-		wait_for "$o.out" '^ready' "$TRACER_PID" || { note "floor failed: $(cat "$o.err")"; stop_tracer; return; }
+		wait_for "$o.out" '^ready' "$TRACER_PID" || { note "floor failed: $(head -c 300 "$o.err")"; stop_tracer; return 1; }
 		;;
 	json | summary | filtered)
-		start_ipcsnoop "$cond" "$o" || { note "ipcsnoop failed: $(head -c 300 "$o.err")"; stop_tracer; return; }
+		start_ipcsnoop "$1" "$o" || { note "ipcsnoop failed: $(head -c 300 "$o.err")"; stop_tracer; return 1; }
+		DROPS=$(drops_map "$TRACER_PID")
 		;;
 	bpftrace)
 		bpftrace "$BENCH_OUT/peer.bt" >"$o.out" 2>"$o.err" &
 		TRACER_PID=$!
-		wait_for "$o.out" '^ready' "$TRACER_PID" || { note "bpftrace failed: $(tail -c 300 "$o.err")"; stop_tracer; return; }
-		;;
-	strace)
-		iters=$(( (iters + STRACE_DIV - 1) / STRACE_DIV ))
-		prefix=(strace -f -qq -o "$o.strace")
+		wait_for "$o.out" '^ready' "$TRACER_PID" || { note "bpftrace failed: $(tail -c 300 "$o.err")"; stop_tracer; return 1; }
 		;;
 	esac
-	[ -n "$TRACER_PID" ] && cpu0=$(cpu_ns "$TRACER_PID")
-	line=$("${prefix[@]}" "$WL" "$wl" "$iters" "$TMP") || note "$wl under $cond failed"
-	ns=$(sed -n 's/.*ns_per_op=\([0-9.]*\).*/\1/p' <<<"$line")
-	elapsed=$(sed -n 's/.*elapsed_ns=\([0-9]*\).*/\1/p' <<<"$line")
+	[ "$BENCH_PASS" = stats ] || return 0
+	while read -r id name; do NAME_OF[$id]=$name; done < <(prog_names "$TRACER_PID" "$1")
+}
+
+# Stop; for ipcsnoop set X_RECORDS, X_LOST (ring buffer full), X_UNPAIRED from its report.
+stop_cond() {   # stop_cond COND
+	local e="$TMP/tracer.err"
+	X_RECORDS=NA X_LOST=NA X_UNPAIRED=NA
+	stop_tracer
+	case $1 in json | summary | filtered) ;; *) return 0 ;; esac
+	X_RECORDS=$(sed -n 's/^ipcsnoop: \([0-9]*\) records.*/\1/p' "$e" | tail -1)
+	X_LOST=$(sed -n 's/.*lost \([0-9]*\) .* records: ring buffer full.*/\1/p' "$e" | awk '{ s += $1 } END { print s + 0 }')
+	X_UNPAIRED=$(sed -n 's/.*warning: \([0-9]*\) .* could not be paired.*/\1/p' "$e" | awk '{ s += $1 } END { print s + 0 }')
+	[ -n "$X_RECORDS" ] || X_RECORDS=NA
+}
+
+# --- one workload under the running condition; sets the M_* fields of its row
+measure() {   # measure WORKLOAD COND
+	local wl=$1 cond=$2 line cpu0=0 d0=NA d1 prefix=() before="$TMP/c0" after="$TMP/c1"
+	M_ITERS=$(awk -v n="${ITERS[$wl]}" -v s="$BENCH_SCALE" 'BEGIN { n = int(n * s); print (n > 0 ? n : 1) }')
+	M_EVENTS=NA M_LOST=NA M_UNPAIRED=NA M_CPU=NA M_RSS=NA M_HWM=NA
+	if [ "$cond" = strace ]; then
+		M_ITERS=$(( (M_ITERS + STRACE_DIV - 1) / STRACE_DIV ))
+		prefix=(strace -f -qq -o "$TMP/strace.out")
+	fi
+	if [ -n "$TRACER_PID" ]; then
+		cpu0=$(cpu_ns "$TRACER_PID")
+		d0=$(drops_total "$DROPS")
+		[ "$BENCH_PASS" = stats ] && prog_counters "$TRACER_PID" >"$before"
+	fi
+	line=$("${prefix[@]}" "$WL" "$wl" "$M_ITERS" "$TMP") || note "$wl under $cond failed"
+	M_NS=$(sed -n 's/.*ns_per_op=\([0-9.]*\).*/\1/p' <<<"$line")
+	M_ELAPSED=$(sed -n 's/.*elapsed_ns=\([0-9]*\).*/\1/p' <<<"$line")
+	[ "$cond" = strace ] && M_EVENTS=$(wc -l <"$TMP/strace.out")
 	if [ -n "$TRACER_PID" ]; then
 		sleep 0.25     # ipcsnoop polls every 100 ms: let it take in the last records
-		cpu=$(( $(cpu_ns "$TRACER_PID") - cpu0 ))
-		rss=$(status_kb "$TRACER_PID" VmRSS)
-		hwm=$(status_kb "$TRACER_PID" VmHWM)
-		if [ "$pass" = stats ]; then
-			prog_stats "$TRACER_PID" "$cond" | while read -r name cnt pns; do
-				printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$wl" "$cond" "$name" "$cnt" "$pns" "$iters"
-			done >>"$PROGS"
+		M_CPU=$(( $(cpu_ns "$TRACER_PID") - cpu0 ))
+		M_RSS=$(status_kb "$TRACER_PID" VmRSS)
+		M_HWM=$(status_kb "$TRACER_PID" VmHWM)
+		d1=$(drops_total "$DROPS")
+		[ "$d0" != NA ] && [ "$d1" != NA ] && M_LOST=$((d1 - d0))
+		if [ "$BENCH_PASS" = stats ]; then
+			prog_counters "$TRACER_PID" >"$after"
+			# per program: runs and run time during this workload
+			awk 'NR == FNR { c[$1] = $2; t[$1] = $3; next }
+			     { print $1, $2 - c[$1], $3 - t[$1] }' "$before" "$after" >"$TMP/delta"
+			while read -r id cnt ns; do
+				printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$wl" "$cond" "${NAME_OF[$id]:-$id}" "$cnt" "$ns" "$M_ITERS"
+			done <"$TMP/delta" >>"$PROGS"
+			[ "$cond" = bpftrace ] && M_EVENTS=$(awk '{ s += $2 } END { print s + 0 }' "$TMP/delta")
 		fi
 	fi
-	foreign=$(foreign_progs)
-	stop_tracer
-	case $cond in
-	json | summary | filtered)
-		events=$(sed -n 's/^ipcsnoop: \([0-9]*\) records.*/\1/p' "$o.err" | tail -1)
-		lost=$(sed -n 's/.*lost \([0-9]*\) .* records: ring buffer full.*/\1/p' "$o.err" | awk '{ s += $1 } END { print s + 0 }')
-		unpaired=$(sed -n 's/.*warning: \([0-9]*\) .* could not be paired.*/\1/p' "$o.err" | awk '{ s += $1 } END { print s + 0 }')
-		[ -n "$events" ] || events=NA
-		;;
-	bpftrace)
-		events=$(sed -n 's/^@\[.*\]: \([0-9]*\)$/\1/p' "$o.out" | awk '{ s += $1 } END { print s + 0 }')
-		lost=$(sed -n 's/.*Lost \([0-9]*\) events.*/\1/p' "$o.out" "$o.err" | awk '{ s += $1 } END { print s + 0 }')
-		;;
-	strace) events=$(wc -l <"$o.strace") ;;
-	esac
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$pass" "$rep" "$wl" "$cond" \
-		"$iters" "${ns:-NA}" "${elapsed:-NA}" "$events" "$lost" "$unpaired" "$cpu" "$rss" "$hwm" \
-		"$foreign" >>"$RUNS"
-	printf '  %-6s %2s %-15s %-9s %10s ns/op\n' "$pass" "$rep" "$wl" "$cond" "${ns:-FAILED}" >&2
+	M_FOREIGN=$(foreign_progs)
+}
+
+emit_row() {   # emit_row PASS REP WORKLOAD COND
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" \
+		"$M_ITERS" "${M_NS:-NA}" "${M_ELAPSED:-NA}" "$M_EVENTS" "$M_LOST" "$M_UNPAIRED" \
+		"$M_CPU" "$M_RSS" "$M_HWM" "$M_FOREIGN" >>"$RUNS"
+	printf '  %-5s %2s %-9s %-15s %10s ns/op\n' "$1" "$2" "$4" "$3" "${M_NS:-FAILED}" >&2
+}
+
+# One condition, every workload, one tracer. WORKLOADS in the order given.
+block() {   # block PASS REP COND WORKLOAD...
+	local pass=$1 rep=$2 cond=$3 wl
+	shift 3
+	start_cond "$cond" || return
+	for wl in "$@"; do
+		measure "$wl" "$cond"
+		emit_row "$pass" "$rep" "$wl" "$cond"
+	done
+	stop_cond "$cond"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$pass" "$rep" "$cond" "$X_RECORDS" "$X_LOST" "$X_UNPAIRED" >>"$BLOCKS"
+}
+
+# The statistics pass: ipcsnoop afresh for each workload (its record count at
+# exit is that workload's), the others in one block.
+stats_pass() {
+	local cond wl
+	for cond in "${CONDS_A[@]}"; do
+		case $cond in
+		untraced | strace) ;;
+		json | summary | filtered)
+			for wl in "${WL_A[@]}"; do
+				start_cond "$cond" || continue
+				measure "$wl" "$cond"
+				stop_cond "$cond"
+				M_EVENTS=$X_RECORDS M_LOST=$X_LOST M_UNPAIRED=$X_UNPAIRED
+				emit_row stats 0 "$wl" "$cond"
+			done
+			;;
+		*) block stats 0 "$cond" "${WL_A[@]}" ;;
+		esac
+	done
 }
 
 # --- the memory check (BENCH_LONG=1): ipcsnoop's RSS while it takes in
@@ -303,8 +369,8 @@ events_of() {   # sum of run_cnt over the programs a process holds
 }
 
 rss_of() {
-	local k v u
-	while read -r k v u; do
+	local k v _
+	while read -r k v _; do
 		[ "$k" = VmRSS: ] && { echo "$v"; return; }
 	done <"/proc/$1/status"
 	echo 0
@@ -354,12 +420,13 @@ long_mode() {
 	stop_tracer
 	echo "$STATS_ORIG" >"$STATS_SYSCTL"
 	awk -v want="$BENCH_EVENTS" -v records="$(sed -n 's/^ipcsnoop: \([0-9]*\) records.*/\1/p' "$TMP/long.err")" \
-		-f tests/bench/memory.awk "$out"
-	grep -E 'warning' "$TMP/long.err" | sed 's/^/  /'
+		-f tests/bench/memory.awk "$out" | tee "$BENCH_OUT/memory.txt"
+	grep -E 'warning' "$TMP/long.err" | sed 's/^/  /' | tee -a "$BENCH_OUT/memory.txt"
 }
 
 # --- main
 start_sleeper
+BENCH_PASS="time"
 if [ "$BENCH_LONG" = 1 ]; then
 	long_mode
 	exit 0
@@ -368,6 +435,9 @@ WORKLOADS=${BENCH_WORKLOADS:-$("$WL" list | paste -sd' ' -)}
 CONDS=${BENCH_CONDS:-$ALL_CONDS}
 for c in $CONDS; do
 	case " $ALL_CONDS " in *" $c "*) ;; *) die "unknown condition '$c' (conditions: $ALL_CONDS)" ;; esac
+done
+for w in $WORKLOADS; do
+	[ -n "${ITERS[$w]:-}" ] || die "unknown workload '$w' (workloads: ${!ITERS[*]})"
 done
 case " $CONDS " in *" bpftrace "*) command -v bpftrace >/dev/null || die "bpftrace is missing (make bench installs it)" ;; esac
 case " $CONDS " in *" strace "*) command -v strace >/dev/null || die "strace is missing (make bench installs it)" ;; esac
@@ -400,26 +470,25 @@ cat "$BENCH_OUT/header.txt" >&2
 
 printf 'pass\trep\tworkload\tcond\titers\tns_per_op\telapsed_ns\tevents\tlost\tunpaired\tcpu_ns\trss_kb\thwm_kb\tforeign\n' >"$RUNS"
 printf 'workload\tcond\tprogram\trun_cnt\trun_time_ns\titers\n' >"$PROGS"
+printf 'pass\trep\tcond\trecords\tlost\tunpaired\n' >"$BLOCKS"
 START=$SECONDS
 # warm-up: every workload once, short, untraced (page cache, first faults)
 for wl in "${WL_A[@]}"; do "$WL" "$wl" $(( ${ITERS[$wl]} / 10 + 1 )) "$TMP" >/dev/null; done
 nc=${#CONDS_A[@]}
+nw=${#WL_A[@]}
 for ((rep = 1; rep <= BENCH_REPS; rep++)); do
-	for ((w = 0; w < ${#WL_A[@]}; w++)); do
-		for ((k = 0; k < nc; k++)); do
-			run_one time "$rep" "${WL_A[$w]}" "${CONDS_A[$(( (k + rep + w) % nc ))]}"
-		done
+	order=()
+	for ((w = 0; w < nw; w++)); do order+=("${WL_A[$(( (w + rep) % nw ))]}"); done
+	for ((k = 0; k < nc; k++)); do
+		block time "$rep" "${CONDS_A[$(( (k + rep) % nc ))]}" "${order[@]}"
 	done
 	note "repetition $rep done ($((SECONDS - START)) s)"
 done
 if [ "$BENCH_STATS" = 1 ]; then
 	if echo 1 >"$STATS_SYSCTL"; then
-		for wl in "${WL_A[@]}"; do
-			for c in "${CONDS_A[@]}"; do
-				case $c in untraced | strace) continue ;; esac
-				run_one stats 0 "$wl" "$c"
-			done
-		done
+		BENCH_PASS=stats
+		stats_pass
+		BENCH_PASS="time"
 		echo "$STATS_ORIG" >"$STATS_SYSCTL"
 	else
 		note "cannot enable kernel.bpf_stats_enabled: no per-program statistics"
@@ -428,8 +497,8 @@ fi
 note "done in $((SECONDS - START)) s"
 {
 	cat "$BENCH_OUT/header.txt"
-	awk -F'\t' -v pingpong="$PINGPONG" -v nonipc="$NONIPC" \
+	awk -F'\t' -v pingpong="$PINGPONG" -v nonipc="$NONIPC" -v wlorder="${WL_A[*]}" -v condorder="${CONDS_A[*]}" \
 		-v floor_summary="${FLOOR_OF[summary]}" -v floor_filtered="${FLOOR_OF[filtered]}" \
-		-f tests/bench/report.awk "$RUNS" "$PROGS"
+		-f tests/bench/report.awk "$RUNS" "$PROGS" "$BLOCKS"
 } | tee "$BENCH_OUT/report.txt"
 exit 0

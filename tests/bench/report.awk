@@ -72,26 +72,36 @@ FNR == 1 { file++; next }
 
 file == 1 {
 	# pass rep workload cond iters ns_per_op elapsed_ns events lost unpaired cpu_ns rss_kb hwm_kb foreign
-	if ($1 != "time" || $6 == "NA")
+	if ($6 == "NA")
 		next;
 	w = $3; c = $4;
-	if (!(w in wseen)) { wseen[w] = 1; wl[++nw] = w; }
-	if (!(c in cseen)) { cseen[c] = 1; cond[++nc] = c; }
+	if ($9 != "NA") {
+		lost[w, c] += $9;
+		lostknown[w, c] = 1;
+	}
+	lostruns[w, c]++;
+	if ($10 != "NA")
+		unpaired[w, c] += $10;
+	if ($14 != "?" && $14 > 0)
+		foreign++;
+	total++;
+	if ($1 == "stats") {
+		# fresh tracer, statistics on: events per workload and CPU per event
+		if ($8 != "NA" && $7 > 0)
+			add("evs", w, c, $8 / ($7 / 1e9));
+		if ($8 != "NA" && $8 > 0 && $11 != "NA")
+			add("cpu", w, c, $11 / $8);
+		next;
+	}
+	if (!(w in wseen)) { wseen[w] = 1; wl0[++nw] = w; }
+	if (!(c in cseen)) { cseen[c] = 1; cond0[++nc] = c; }
 	if ($2 > maxrep)
 		maxrep = $2;
 	t[$2, w, c] = $6;
 	add("ns", w, c, $6);
 	runs[w, c]++;
-	if ($8 != "NA" && $7 > 0)
+	if (c == "strace" && $8 != "NA" && $7 > 0)
 		add("evs", w, c, $8 / ($7 / 1e9));
-	if ($9 != "NA") {
-		lost[w, c] += $9;
-		lostknown[w, c] = 1;
-	}
-	if ($10 != "NA")
-		unpaired[w, c] += $10;
-	if ($8 != "NA" && $8 > 0 && $11 != "NA")
-		add("cpu", w, c, $11 / $8);
 	if ($11 != "NA" && $5 > 0)
 		add("cpuop", w, c, $11 / $5);
 	if ($12 != "NA" && $12 > rss[w, c])
@@ -100,9 +110,17 @@ file == 1 {
 		minrss = $12;
 	if ($12 != "NA" && $12 > maxrss && c == "json")
 		maxrss = $12;
-	if ($14 != "?" && $14 > 0)
-		foreign++;
-	total++;
+	next;
+}
+
+file == 3 {
+	# pass rep cond records lost unpaired: ipcsnoop's own totals at exit
+	if ($4 != "NA") {
+		xruns[$3]++;
+		xrecords[$3] += $4;
+		xlost[$3] += $5;
+		xunpaired[$3] += $6;
+	}
 	next;
 }
 
@@ -118,7 +136,20 @@ file == 2 {
 	next;
 }
 
+# the rows in the order given (-v wlorder, condorder), then any others as they came
+function order(given, seen, first, out, n,    k, m, i, x, used) {
+	m = split(given, x, " ");
+	k = 0;
+	for (i = 1; i <= m; i++)
+		if (x[i] in seen) { out[++k] = x[i]; used[x[i]] = 1; }
+	for (i = 1; i <= n; i++)
+		if (!(first[i] in used))
+			out[++k] = first[i];
+}
+
 END {
+	order(wlorder, wseen, wl0, wl, nw);
+	order(condorder, cseen, cond0, cond, nc);
 	printf "\n%-15s %-9s %10s %8s %8s %9s %5s %9s %8s %6s\n", "workload", "condition", "ns/op",
 		"x untr.", "x floor", "events/s", "lost", "cpu/event", "cpu/op", "RSS";
 	for (i = 1; i <= nw; i++) {
@@ -139,11 +170,16 @@ END {
 				rss[w, c] ? sprintf("%.1fM", rss[w, c] / 1024) : "-";
 		}
 	}
-	print "\nns/op, events/s, cpu/event: medians over repetitions; x untr./x floor: median of the";
-	print "per-repetition ratios; lost: records dropped (ring buffer full), summed over repetitions;";
-	print "events: ipcsnoop's records (-v), bpftrace's counted hits, strace's output lines.";
-	print "cpu/event, cpu/op: the tracer's own CPU time (schedstat) while the workload ran, per";
-	print "event and per operation; RSS: the tracer's resident memory at the end of the run.";
+	print "\nns/op, cpu/op: medians over repetitions; x untr./x floor: median of the per-repetition";
+	print "ratios (each repetition runs all conditions); cpu/op: the tracer's own CPU time";
+	print "(schedstat) while the workload ran, per operation; RSS: the tracer's, at the end.";
+	print "events/s, cpu/event: from the statistics pass (a fresh ipcsnoop per workload): its";
+	print "records (-v) per second of the workload and its CPU time per record; bpftrace: probe";
+	print "hits; strace: output lines. lost: records dropped (ring buffer full) in all runs.";
+	for (j = 1; j <= nc; j++)
+		if (xruns[cond[j]])
+			printf "ipcsnoop %s at exit, %d runs of all workloads: %d records, %d lost, %d unpaired\n",
+				cond[j], xruns[cond[j]], xrecords[cond[j]], xlost[cond[j]], xunpaired[cond[j]];
 	if (foreign)
 		printf "WARNING: other tracing BPF programs were loaded during %d of %d runs (other tools or tests):\nthese numbers are disturbed.\n", foreign, total;
 
@@ -167,7 +203,7 @@ END {
 			c = cond[j];
 			if (c != "json" && c != "summary" && c != "filtered")
 				continue;
-			n += runs[w, c];
+			n += lostruns[w, c];
 			if ((w, c) in lostknown) {
 				known = 1;
 				l += lost[w, c];

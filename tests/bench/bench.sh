@@ -358,30 +358,34 @@ stats_pass() {
 # purpose: every new pid fills a slot of a preallocated table (names, summary
 # rows), which is bounded growth, not a leak; what must stay flat is the
 # memory per event. The sampler uses shell builtins only (no new processes).
-events_of() {   # sum of run_cnt over the programs a process holds
-	local f k v n=0
+events_of() {   # EVENTS=sum of run_cnt over the programs process $1 holds
+	local f k v
+	EVENTS=0
 	for f in /proc/"$1"/fdinfo/*; do
 		while read -r k v; do
-			[ "$k" = run_cnt: ] && n=$((n + v))
+			[ "$k" = run_cnt: ] && EVENTS=$((EVENTS + v))
 		done <"$f" 2>/dev/null
 	done
-	echo "$n"
 }
 
-rss_of() {
+rss_of() {   # RSS=VmRSS of process $1 in kB
 	local k v _
+	RSS=0
 	while read -r k v _; do
-		[ "$k" = VmRSS: ] && { echo "$v"; return; }
+		[ "$k" = VmRSS: ] && { RSS=$v; return; }
 	done <"/proc/$1/status"
-	echo 0
 }
 
-sampler() {   # sampler PID FILE STOP-FILE: a line "events rss_kb cpu_ns" a second
-	local fd cpu rest
+# A line "events rss_kb cpu_ns" a second, with builtins only: a command
+# substitution would fork, and each new pid fills a table slot in ipcsnoop.
+sampler() {   # sampler PID FILE STOP-FILE
+	local fd cpu _
 	exec {fd}<> <(:)
 	while [ -e "$3" ] && kill -0 "$1" 2>/dev/null; do
-		read -r cpu rest <"/proc/$1/schedstat"
-		printf '%s\t%s\t%s\n' "$(events_of "$1")" "$(rss_of "$1")" "$cpu" >>"$2"
+		read -r cpu _ <"/proc/$1/schedstat"
+		events_of "$1"
+		rss_of "$1"
+		printf '%s\t%s\t%s\n' "$EVENTS" "$RSS" "$cpu" >>"$2"
 		read -r -t 1 -u "$fd"
 	done
 }
@@ -394,9 +398,11 @@ long_mode() {
 	start_ipcsnoop json "$TMP/long" || die "ipcsnoop did not start: $(head -c 300 "$TMP/long.err")"
 	# events per operation of each ping-pong workload (0: ipcsnoop does not trace it)
 	for wl in $PINGPONG; do
-		e0=$(events_of "$TRACER_PID")
+		events_of "$TRACER_PID"
+		e0=$EVENTS
 		"$WL" "$wl" 5000 "$TMP" >/dev/null || die "$wl failed"
-		e1=$(events_of "$TRACER_PID")
+		events_of "$TRACER_PID"
+		e1=$EVENTS
 		per_op=$(( (e1 - e0) / 5000 ))
 		rate[$wl]=$per_op
 		[ "$per_op" -gt 0 ] && n=$((n + 1))
@@ -495,10 +501,15 @@ if [ "$BENCH_STATS" = 1 ]; then
 	fi
 fi
 note "done in $((SECONDS - START)) s"
-{
-	cat "$BENCH_OUT/header.txt"
+report() {
 	awk -F'\t' -v pingpong="$PINGPONG" -v nonipc="$NONIPC" -v wlorder="${WL_A[*]}" -v condorder="${CONDS_A[*]}" \
 		-v floor_summary="${FLOOR_OF[summary]}" -v floor_filtered="${FLOOR_OF[filtered]}" \
-		-f tests/bench/report.awk "$RUNS" "$PROGS" "$BLOCKS"
+		"$@" -f tests/bench/report.awk "$RUNS" "$PROGS" "$BLOCKS"
+}
+report -v markdown=1 >"$BENCH_OUT/table.md"
+{
+	cat "$BENCH_OUT/header.txt"
+	report
+	echo "(Markdown table for the README: $BENCH_OUT/table.md)"
 } | tee "$BENCH_OUT/report.txt"
 exit 0

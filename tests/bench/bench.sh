@@ -17,7 +17,7 @@
 #   BENCH_SCALE=1        multiplies every iteration count (0.2: a quick look)
 #   BENCH_WORKLOADS=...  space-separated subset of: .output/bench/workloads list
 #   BENCH_CONDS=...      subset of: untraced floor json summary filtered bpftrace strace
-#   BENCH_STATS=1        0 skips the BPF statistics pass
+#   BENCH_STATS=1        0 skips the BPF statistics pass; 2: -s and -p afresh per workload too
 #   BENCH_LONG=1         instead: the memory check over BENCH_EVENTS (default 10000000)
 #   BENCH_OUT=tests/out/bench   IPCSNOOP=./ipcsnoop
 set -u
@@ -98,6 +98,12 @@ stop_tracer() {   # SIGINT, then SIGKILL after 60 s
 	kill -KILL "$TRACER_PID" 2>/dev/null
 	wait "$TRACER_PID" 2>/dev/null
 	TRACER_PID=
+}
+
+alive() {   # running, not a zombie (an exited child stays one until waited for)
+	local state _
+	read -r _ _ state _ 2>/dev/null <"/proc/$1/stat" || return 1
+	[ "$state" != Z ]
 }
 
 cpu_ns() { awk '{ print $1 }' "/proc/$1/schedstat" 2>/dev/null || echo 0; }
@@ -291,6 +297,10 @@ measure() {   # measure WORKLOAD COND
 	M_NS=$(sed -n 's/.*ns_per_op=\([0-9.]*\).*/\1/p' <<<"$line")
 	M_ELAPSED=$(sed -n 's/.*elapsed_ns=\([0-9]*\).*/\1/p' <<<"$line")
 	[ "$cond" = strace ] && M_EVENTS=$(wc -l <"$TMP/strace.out")
+	if [ -n "$TRACER_PID" ] && ! alive "$TRACER_PID"; then
+		note "the $cond tracer died during $wl: run not counted"
+		M_NS=
+	fi
 	if [ -n "$TRACER_PID" ]; then
 		sleep 0.25     # ipcsnoop polls every 100 ms: let it take in the last records
 		M_CPU=$(( $(cpu_ns "$TRACER_PID") - cpu0 ))
@@ -332,14 +342,16 @@ block() {   # block PASS REP COND WORKLOAD...
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$pass" "$rep" "$cond" "$X_RECORDS" "$X_LOST" "$X_UNPAIRED" >>"$BLOCKS"
 }
 
-# The statistics pass: ipcsnoop afresh for each workload (its record count at
-# exit is that workload's), the others in one block.
+# The statistics pass: ipcsnoop -j afresh for each workload (its record count
+# at exit is that workload's; BENCH_STATS=2: -s and -p too, a few minutes
+# more with many programs), the others in one block.
 stats_pass() {
-	local cond wl
+	local cond wl fresh="json"
+	[ "$BENCH_STATS" = 2 ] && fresh="json summary filtered"
 	for cond in "${CONDS_A[@]}"; do
-		case $cond in
-		untraced | strace) ;;
-		json | summary | filtered)
+		case $cond in untraced | strace) continue ;; esac
+		case " $fresh " in
+		*" $cond "*)
 			for wl in "${WL_A[@]}"; do
 				start_cond "$cond" || continue
 				measure "$wl" "$cond"
@@ -364,7 +376,7 @@ events_of() {   # EVENTS=sum of run_cnt over the programs process $1 holds
 	for f in /proc/"$1"/fdinfo/*; do
 		while read -r k v; do
 			[ "$k" = run_cnt: ] && EVENTS=$((EVENTS + v))
-		done <"$f" 2>/dev/null
+		done 2>/dev/null <"$f"
 	done
 }
 
@@ -373,7 +385,7 @@ rss_of() {   # RSS=VmRSS of process $1 in kB
 	RSS=0
 	while read -r k v _; do
 		[ "$k" = VmRSS: ] && { RSS=$v; return; }
-	done <"/proc/$1/status"
+	done 2>/dev/null <"/proc/$1/status"
 }
 
 # A line "events rss_kb cpu_ns" a second, with builtins only: a command
@@ -382,7 +394,7 @@ sampler() {   # sampler PID FILE STOP-FILE
 	local fd cpu _
 	exec {fd}<> <(:)
 	while [ -e "$3" ] && kill -0 "$1" 2>/dev/null; do
-		read -r cpu _ <"/proc/$1/schedstat"
+		read -r cpu _ 2>/dev/null <"/proc/$1/schedstat"
 		events_of "$1"
 		rss_of "$1"
 		printf '%s\t%s\t%s\n' "$EVENTS" "$RSS" "$cpu" >>"$2"
@@ -490,7 +502,7 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
 	done
 	note "repetition $rep done ($((SECONDS - START)) s)"
 done
-if [ "$BENCH_STATS" = 1 ]; then
+if [ "$BENCH_STATS" != 0 ]; then
 	if echo 1 >"$STATS_SYSCTL"; then
 		BENCH_PASS=stats
 		stats_pass

@@ -99,6 +99,37 @@ $(OUTPUT)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CORE_OBJS) | $(OUT
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) -Itests/unit $< $(CORE_OBJS) $(LDLIBS) -o $@
 
+# Benchmark (tests/bench/, see README "Performance"): the floor object is
+# generated from the SEC("...") names in bpf/, so it follows the merged kinds.
+BENCH     := $(OUTPUT)/bench
+BENCH_BIN := $(BENCH)/floor $(BENCH)/floor.bpf.o $(BENCH)/workloads
+
+$(BENCH):
+	$(Q)mkdir -p $@
+
+$(BENCH)/floor.bpf.c: $(wildcard bpf/*.bpf.[ch]) tests/bench/gen-floor.sh tests/bench/sections.sh | $(BENCH)
+	$(call msg,GEN,$@)
+	$(Q)tests/bench/gen-floor.sh bpf $@
+
+$(BENCH)/floor.bpf.o: $(BENCH)/floor.bpf.c $(VMLINUX)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BENCH)/floor: tests/bench/floor.c | $(BENCH)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE $< $(LDLIBS) -o $@
+
+$(BENCH)/workloads: tests/bench/workloads.c | $(BENCH)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE $< -o $@
+
+# A measurement, not a test: prints PASS/MISS per budget line and exits 0.
+# BENCH_REPS, BENCH_SCALE, BENCH_LONG=1 ... : see tests/bench/bench.sh
+bench:
+	$(Q)$(MAKE) --no-print-directory deps EXTRA_DEPS="$(BENCH_DEPS)"
+	$(Q)$(MAKE) --no-print-directory ipcsnoop $(BENCH_BIN)
+	$(Q)tests/bench/bench.sh
+
 # Install the Debian packages that are missing (needs root and apt).
 deps:
 	@missing=$$(for p in $(DEPS) $(EXTRA_DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -180,11 +180,11 @@ $(FUZZ_DIR)/obj/%.o: user/%.c $(wildcard user/*.h) bpf/ipcsnoop.h
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/records.h $(FUZZ_OBJS)
 	$(call msg,FUZZER,$@)
-	$(Q)$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) -o $@
+	$(Q)$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) $(LDLIBS) -o $@
 
 $(FUZZ_DIR)/gen_corpus: tests/fuzz/gen_corpus.c tests/fuzz/records.h $(FUZZ_OBJS)
 	$(call msg,CC,$@)
-	$(Q)$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $< $(FUZZ_OBJS) -o $@
+	$(Q)$(CLANG) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $< $(FUZZ_OBJS) $(LDLIBS) -o $@
 
 fuzz-build: $(FUZZERS) $(FUZZ_DIR)/gen_corpus
 

@@ -4,6 +4,7 @@
 #define SEND_SIG_PRIV_PTR 1UL   /* SEND_SIG_NOINFO is 0, SEND_SIG_PRIV is 1 */
 #define SI_USER_CODE 0
 #define SI_KERNEL_CODE 0x80
+#define PF_KTHREAD_FLAG 0x00200000
 
 static __always_inline __s32 siginfo_code(struct kernel_siginfo *info)
 {
@@ -19,7 +20,7 @@ static __always_inline __s64 current_syscall_nr(struct task_struct *cur)
 {
 	struct pt_regs *regs;
 
-	if (BPF_CORE_READ(cur, flags) & 0x00200000 /* PF_KTHREAD */)
+	if (BPF_CORE_READ(cur, flags) & PF_KTHREAD_FLAG)
 		return -1;
 	regs = (struct pt_regs *)bpf_task_pt_regs(cur);
 	if (!regs)
@@ -56,7 +57,7 @@ static __always_inline void signal_aggregate(struct task_struct *cur, struct tas
 		.signo = sig,
 		.si_code = siginfo_code(info),
 		.syscall_nr = current_syscall_nr(cur),
-		.sender_is_kthread = (cur->flags & 0x00200000) != 0,
+		.sender_is_kthread = (cur->flags & PF_KTHREAD_FLAG) != 0,
 		.result = result,
 		.group = group,
 		.src_start_ns = task_start_ns(cur),
@@ -114,7 +115,7 @@ int BPF_PROG(signal_generate, int sig, struct kernel_siginfo *info,
 	r->result = result;
 	r->group = group;
 	r->syscall_nr = current_syscall_nr(cur);
-	r->sender_is_kthread = (cur->flags & 0x00200000) != 0;
+	r->sender_is_kthread = (cur->flags & PF_KTHREAD_FLAG) != 0;
 	r->target_tgid = target_tgid;
 	r->target_tid = task->pid;
 	r->target_ns_tgid = task_ns_tgid(task);

@@ -21,7 +21,7 @@ struct output {
 
 void output_init(struct output *o, FILE *out, bool json, bool relative_time);
 void output_edge(struct output *o, const struct edge *e);
-/* A one-off JSON object or text line of the given type ("lost", "summary"...). */
+/* Push buffered lines out; a failed write sets write_failed (the run then stops). */
 void output_flush(struct output *o);
 
 /* Formatting shared with other sinks */

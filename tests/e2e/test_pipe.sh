@@ -120,7 +120,9 @@ expect_edges dd "dd | dd: seven 1000-byte edges, one write each" \
 	'.src.comm=="dd" and .dst.comm=="dd" and .src.pid!=.dst.pid and .bytes==1000 and .writes==1 and .exact' 7
 expect_edges dd "dd | dd: no other edge" "true" 7
 
-trace head -t pipe -- sh -c 'head -c 4000 /dev/zero | head -c 2500 | wc -c'
+# by path: a busybox sh (the test guests') runs its own head applet, not PATH's
+HEAD=$(type -P head)
+trace head -t pipe -- sh -c "$HEAD -c 4000 /dev/zero | $HEAD -c 2500 | wc -c"
 H1=$(jq -s '[.[] | select(.src.comm=="head" and .dst.comm=="head")][0].src.pid' "$TMP/head.json")
 expect_eq "head|head|wc: 2500 bytes head -> head" "$(sum head '.src.comm=="head" and .dst.comm=="head" and .exact')" 2500
 expect_eq "head|head|wc: 2500 bytes head -> wc" "$(sum head '.src.comm=="head" and .dst.comm=="wc" and .exact')" 2500

@@ -38,9 +38,10 @@ fi
 # --- whole machine, -p P only (its child C is not selected): every release
 # has P at one end and is kept; only P's own operations are shown
 "$DEMOS/sem_prodcons" clean
-sh -c "sleep 1; exec '$DEMOS/sem_prodcons'" >"$TMP/filt.demo" &
+sh -c "while [ ! -e '$TMP/filt.go' ]; do sleep 0.05; done; exec '$DEMOS/sem_prodcons'" >"$TMP/filt.demo" &
 FP=$!
 start_bg filt -t sem -p "$FP"
+touch "$TMP/filt.go"   # P starts once the tracer is attached, however long that took
 wait "$FP"
 sleep 0.3
 stop_bg INT

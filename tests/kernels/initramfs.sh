@@ -49,6 +49,19 @@ for tool in $asked; do
 	[ "$(head -c 4 "$path" | od -An -c | tr -d ' ')" = '177ELF' ] || continue   # a script: no interpreter here
 	add_tool "$path"
 done
+# Graphviz's dot loads its renderers as plugins named in config6a: give it
+# the two the tests use (core: -Tsvg and dot itself; dot_layout) and a config
+# that names only those.
+if [ -x "$root/usr/bin/dot" ]; then
+	gv=$(realpath "$(dirname "$(ldd "$(command -v dot)" | grep -oE '/[^ ]*/libgvc\.so[^ ]*' | head -n 1)")/graphviz")
+	mkdir -p "$root$gv"
+	for plugin in "$gv"/libgvplugin_core.so.* "$gv"/libgvplugin_dot_layout.so.*; do
+		add_tool "$plugin"
+		rm -f "$root/usr/bin/${plugin##*/}" "$root/bin/${plugin##*/}"
+		cp -L "$plugin" "$root$plugin"
+	done
+	GVBINDIR="$root$gv" dot -c
+fi
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
 echo "nobody:x:65534:65534:nobody:/nonexistent:/bin/false" >>"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"

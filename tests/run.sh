@@ -4,6 +4,7 @@
 #   tests/run.sh            everything
 #   tests/run.sh unit|e2e   one part
 #   tests/run.sh e2e signal only the e2e scripts whose name contains "signal"
+#   tests/run.sh e2e sem,pipe  ... one of these (a comma-separated list)
 # OUTPUT (build directory), IPCSNOOP and DEMOS select another build (make test SANITIZE=1).
 set -u
 cd "$(dirname "$0")/.."
@@ -12,6 +13,16 @@ pattern=${2:-}
 out=tests/out
 mkdir -p "$out"
 passed=0 failed=0 skipped=0
+
+# wanted NAME: NAME contains one of the comma-separated $pattern (or there is none)
+wanted() {
+	local p
+	[ -n "$pattern" ] || return 0
+	for p in ${pattern//,/ }; do
+		case "$1" in *"$p"*) return 0 ;; esac
+	done
+	return 1
+}
 
 tally() {   # $1 = name, $2 = log file, $3 = exit status
 	local p f s
@@ -31,7 +42,7 @@ if [ "$part" = all ] || [ "$part" = unit ]; then
 	for t in "${OUTPUT:-.output}"/unit/test_*; do
 		[ -x "$t" ] || continue
 		name=unit/$(basename "$t")
-		case "$name" in *"$pattern"*) ;; *) continue ;; esac
+		wanted "$name" || continue
 		log="$out/$(basename "$t").log"
 		timeout 120 "$t" >"$log" 2>&1
 		tally "$name" "$log" $?
@@ -41,7 +52,7 @@ fi
 if [ "$part" = all ] || [ "$part" = e2e ]; then
 	for t in tests/e2e/test_*.sh; do
 		name=e2e/$(basename "$t" .sh)
-		case "$name" in *"$pattern"*) ;; *) continue ;; esac
+		wanted "$name" || continue
 		log="$out/$(basename "$t" .sh).log"
 		if [[ " ${TESTS_SKIP:-} " == *" $(basename "$t" .sh | sed 's/^test_//') "* ]]; then
 			echo "SKIP: $name: left out here (${TESTS_SKIP_WHY:-TESTS_SKIP})" >"$log"

@@ -5,7 +5,7 @@
 # and backend, the guest's "N passed, N failed, N skipped". Exits non-zero if
 # any kernel failed a test, crashed, timed out or could not be booted.
 #   tests/kernels/run.sh [SERIES...]
-#   TEST_PATTERN=signal tests/kernels/run.sh 6.1     a subset of the e2e scripts
+#   TEST_PATTERN=signal,pipe tests/kernels/run.sh 6.1   a subset of the e2e scripts
 # Needs: make static; qemu-system-x86, busybox-static, cpio (make test-kernels).
 set -u
 cd "$(dirname "$0")/../.." || exit 1

@@ -512,8 +512,6 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 	if (!current_selected(tgid) && !(valid && unix_other_selected(tag->tgid, tag->comm)) &&
 	    !(cpid && unix_other_selected(cpid, ccomm)))
 		return 0;
-	if (summary_only && valid && unix_agg_copy(tid, sk, tag, len))
-		return 0;
 	waiting = tag && tag->state == UNIX_TAG_WAITING;
 	if (!tag) {
 		/* copied before its sender tagged it: leave a placeholder */
@@ -529,6 +527,9 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 			waiting = true;
 		}
 	}
+	/* -s: a tagged copy (also one tagged just now) is counted, not streamed */
+	if (summary_only && valid && tag && unix_agg_copy(tid, sk, tag, len))
+		return 0;
 
 	size = sizeof(*r) + (data_max ? IPCSNOOP_DATA_MAX : 0);
 	r = bpf_ringbuf_reserve(&events, size, 0);

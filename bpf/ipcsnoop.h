@@ -312,6 +312,49 @@ struct rec_unix_accept {
 	struct unix_sock_info client; /* the connecting socket */
 };
 
+/*
+ * -s: receives paired by their sender's tag are counted in the kernel (map
+ * unix_agg) instead of streamed. The key holds every fact the edge's object
+ * name depends on (unix_name.c), so user space names a row exactly like the
+ * edges it stands for; the address bytes (fixed once bound) are in the value.
+ */
+struct unix_agg_sock {
+	__u64 sk;
+	__u64 peer;
+	__u64 inode;                /* 0 once closed */
+	__u16 type;
+	__u8 flags;                 /* UNIX_SOCK_* */
+	__u8 pad;
+	__u16 addr_len;
+	__u16 pad2;
+};
+
+struct unix_agg_key {
+	__u32 src_tgid;             /* the process that queued the data (its tag) */
+	__u32 dst_tgid;             /* the receiver */
+	__u64 src_start_ns;         /* a pid reused during the run is another key */
+	__u64 dst_start_ns;
+	struct unix_agg_sock src;   /* skb->sk: the sending socket */
+	struct unix_agg_sock dst;   /* the receiving socket */
+};
+
+struct unix_agg_val {
+	__u64 count;                /* receives: one edge each when streamed */
+	__u64 bytes;
+	__u64 messages;             /* skbs they copied from */
+	__u64 first_ns, last_ns;    /* first copy of the first and of the latest receive */
+	__u32 src_tid, dst_tid;     /* of the latest receive */
+	char src_comm[IPCSNOOP_COMM_LEN];
+	char dst_comm[IPCSNOOP_COMM_LEN];
+	__u32 dst_ns_tgid;          /* the receiver's pid in its pid namespace */
+	__u32 pad;
+	__u64 dst_cgroup_id;
+	char src_addr[IPCSNOOP_PATH_LEN];
+	char dst_addr[IPCSNOOP_PATH_LEN];
+};
+
+#define UNIX_AGG_MAX 8192
+
 /* ---- SysV and POSIX IPC: records of types REC_SYSV_FIRST..REC_SYSV_LAST ---- */
 
 /* Key of the map sysv_queue_interest: queues a selected process used (-p seeds it). */

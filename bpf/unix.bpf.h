@@ -20,6 +20,13 @@
  *   process that called connect() (set by the kernel in the client's context).
  * - unix_skb_free: a freed skb's tag is forgotten, so a reused address never
  *   carries an old sender.
+ * - -s (summary_only): a copy whose sender is tagged is not streamed but
+ *   grouped per receiving thread (unix_rx_agg) like the user-side model
+ *   groups it, and unix_recv adds each group of a receive that succeeded to
+ *   unix_agg, one key per summary row; user space reads the map at summary
+ *   time. Untagged copies (unknown sender, credentials, late tags) stream as
+ *   before. A group that finds unix_agg full is streamed as one copy record
+ *   instead (counted in unix_agg_full; user space then empties the map).
  */
 
 #define UNIX_AF_UNIX 1
@@ -47,6 +54,7 @@ struct unix_tag {
 	__u32 len;                  /* skb->len when tagged */
 	__u32 state;                /* UNIX_TAG_* */
 	char comm[IPCSNOOP_COMM_LEN];
+	__u64 start_ns;             /* -s: the sender's process start time */
 };
 
 struct {
@@ -165,6 +173,236 @@ static __always_inline void unix_count_fds(struct rec_unix_copy *r, struct scm_f
 		r->fd_kinds[UNIX_FDK_UNKNOWN] += count - UNIX_FD_SCAN;
 }
 
+/* ---- -s: receives paired by a tag are counted here instead of streamed ---- */
+#define UNIX_AGG_GROUPS 4       /* senders one receive can hold; more stream */
+#define UNIX_RX_AGG_MAX 1024    /* receives in progress; more stream */
+
+struct unix_rx_group {          /* what one receive took from one tagged sender */
+	__u64 ts;                   /* its first copy */
+	__u64 bytes;
+	__u64 start_ns;
+	__u32 messages;
+	__u32 tgid, tid;
+	__u32 pad;
+	char comm[IPCSNOOP_COMM_LEN];
+	struct unix_sock_info sender;
+};
+
+struct unix_rx_state {          /* one thread's receive in progress */
+	__u32 ngroups;
+	__u32 pad;
+	struct unix_rx_group g[UNIX_AGG_GROUPS];
+};
+
+/* Receives that copied from tagged senders and have not returned (sized 1 without -s). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, UNIX_RX_AGG_MAX);
+	__type(key, __u32);         /* tid */
+	__type(value, struct unix_rx_state);
+} unix_rx_agg SEC(".maps");
+
+/* One entry per summary row (sized 1 without -s); read and emptied by user space. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, UNIX_AGG_MAX);
+	__type(key, struct unix_agg_key);
+	__type(value, struct unix_agg_val);
+} unix_agg SEC(".maps");
+
+/* A new entry is built here (too large for the stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct unix_agg_val);
+} unix_agg_scratch SEC(".maps");
+
+/* Receive groups streamed because unix_agg was full. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} unix_agg_full SEC(".maps");
+
+static struct unix_rx_state unix_rx_zero;
+
+/* -s: add a tagged copy to its thread's receive; false: stream it instead. */
+static __always_inline bool unix_agg_copy(__u32 tid, struct sock *sk, const struct unix_tag *tag,
+					  int len)
+{
+	struct unix_rx_state *s = bpf_map_lookup_elem(&unix_rx_agg, &tid);
+	__u64 bytes = len > 0 ? len : 0;
+	struct unix_rx_group *g;
+	__u32 n;
+
+	if (!s) {
+		bpf_map_update_elem(&unix_rx_agg, &tid, &unix_rx_zero, BPF_NOEXIST);
+		s = bpf_map_lookup_elem(&unix_rx_agg, &tid);
+		if (!s)
+			return false;   /* full: more receives in progress than we hold */
+	}
+	n = s->ngroups;
+	for (int i = 0; i < UNIX_AGG_GROUPS; i++) {
+		if (i >= n)
+			break;
+		g = &s->g[i];
+		if (g->tgid == tag->tgid && g->sender.sk == (__u64)sk) {
+			g->bytes += bytes;
+			g->messages++;
+			return true;
+		}
+	}
+	if (n >= UNIX_AGG_GROUPS)
+		return false;           /* one receive from more senders than we hold */
+	g = &s->g[n];
+	g->ts = bpf_ktime_get_ns();
+	g->bytes = bytes;
+	g->start_ns = tag->start_ns;
+	g->messages = 1;
+	g->tgid = tag->tgid;
+	g->tid = tag->tid;
+	g->pad = 0;
+	__builtin_memcpy(g->comm, tag->comm, IPCSNOOP_COMM_LEN);
+	unix_sock_fill(&g->sender, sk);
+	s->ngroups = n + 1;
+	return true;
+}
+
+static __always_inline void unix_agg_sock_of(struct unix_agg_sock *k, const struct unix_sock_info *i)
+{
+	k->sk = i->sk;
+	k->peer = i->peer;
+	k->inode = i->inode;
+	k->type = i->type;
+	k->flags = i->flags;
+	k->pad = 0;
+	k->addr_len = i->addr_len;
+	k->pad2 = 0;
+}
+
+/* Stream a group unix_agg had no room for, as one copy record (the recv record follows). */
+static __always_inline bool unix_agg_stream(const struct unix_rx_group *g)
+{
+	__u32 size = sizeof(struct rec_unix_copy) + (data_max ? IPCSNOOP_DATA_MAX : 0), zero = 0;
+	struct rec_unix_copy *r;
+	__u64 *full = bpf_map_lookup_elem(&unix_agg_full, &zero);
+
+	if (full)
+		*full += 1;
+	r = bpf_ringbuf_reserve(&events, size, 0);
+	if (!r) {
+		count_drop(IPC_UNIX);
+		return false;
+	}
+	fill_header(&r->hdr, REC_UNIX_COPY, size);
+	r->hdr.ts_ns = g->ts;
+	r->skb = 0;
+	r->len = g->bytes;
+	r->skb_len = g->bytes;
+	r->offset = 0;
+	r->sender_how = UNIX_SENDER_TAG;
+	r->sender_tgid = g->tgid;
+	r->sender_tid = g->tid;
+	__builtin_memcpy(r->sender_comm, g->comm, IPCSNOOP_COMM_LEN);
+	r->waiting = 0;
+	r->has_creds = 0;
+	r->cred_pid = r->cred_uid = r->cred_gid = 0;
+	r->nfds = 0;
+	__builtin_memset(r->fd_kinds, 0, sizeof(r->fd_kinds));
+	r->data_len = 0;
+	r->data_max = data_max;
+	__builtin_memcpy(&r->sender, &g->sender, sizeof(r->sender));
+	bpf_ringbuf_submit(r, 0);
+	return true;
+}
+
+/* Count one group of a receive in unix_agg; false: no room. */
+static __always_inline bool unix_agg_add(const struct unix_agg_key *key, const struct unix_rx_group *g,
+					 const struct unix_sock_info *dst, __u32 tid)
+{
+	struct unix_agg_val *v = bpf_map_lookup_elem(&unix_agg, key);
+	__u32 zero = 0;
+
+	if (!v) {
+		struct unix_agg_val *init = bpf_map_lookup_elem(&unix_agg_scratch, &zero);
+
+		if (!init)
+			return false;
+		init->count = 1;
+		init->bytes = g->bytes;
+		init->messages = g->messages;
+		init->first_ns = g->ts;
+		init->last_ns = g->ts;
+		init->src_tid = g->tid;
+		init->dst_tid = tid;
+		__builtin_memcpy(init->src_comm, g->comm, IPCSNOOP_COMM_LEN);
+		bpf_get_current_comm(init->dst_comm, sizeof(init->dst_comm));
+		init->dst_ns_tgid = task_ns_tgid(bpf_get_current_task_btf());
+		init->pad = 0;
+		init->dst_cgroup_id = bpf_get_current_cgroup_id();
+		__builtin_memcpy(init->src_addr, g->sender.addr, IPCSNOOP_PATH_LEN);
+		__builtin_memcpy(init->dst_addr, dst->addr, IPCSNOOP_PATH_LEN);
+		if (!bpf_map_update_elem(&unix_agg, key, init, BPF_NOEXIST))
+			return true;
+		v = bpf_map_lookup_elem(&unix_agg, key);     /* another CPU added it meanwhile */
+		if (!v)
+			return false;
+	}
+	__sync_fetch_and_add(&v->count, 1);
+	__sync_fetch_and_add(&v->bytes, g->bytes);
+	__sync_fetch_and_add(&v->messages, g->messages);
+	if (g->ts < v->first_ns)
+		v->first_ns = g->ts;
+	if (g->ts > v->last_ns)
+		v->last_ns = g->ts;
+	/* the latest names win, as in the summary */
+	v->src_tid = g->tid;
+	v->dst_tid = tid;
+	__builtin_memcpy(v->src_comm, g->comm, IPCSNOOP_COMM_LEN);
+	bpf_get_current_comm(v->dst_comm, sizeof(v->dst_comm));
+	return true;
+}
+
+/*
+ * -s: the receive returned on sk. If it delivered (ret >= 0), count each of
+ * its groups; true if one was streamed instead (the recv record must follow).
+ */
+static __always_inline bool unix_agg_recv(__u32 tid, struct sock *sk, int ret)
+{
+	struct unix_rx_state *s = bpf_map_lookup_elem(&unix_rx_agg, &tid);
+	struct task_struct *cur;
+	struct unix_sock_info dst = {};     /* its address bytes go to user space */
+	struct unix_agg_key key = {};
+	bool streamed = false;
+	__u32 n;
+
+	if (!s)
+		return false;
+	n = s->ngroups;
+	if (ret >= 0 && n) {
+		cur = bpf_get_current_task_btf();
+		unix_sock_fill(&dst, sk);
+		unix_agg_sock_of(&key.dst, &dst);
+		key.dst_tgid = cur->tgid;
+		key.dst_start_ns = task_start_ns(cur);
+		for (int i = 0; i < UNIX_AGG_GROUPS; i++) {
+			struct unix_rx_group *g = &s->g[i];
+
+			if (i >= n)
+				break;
+			key.src_tgid = g->tgid;
+			key.src_start_ns = g->start_ns;
+			unix_agg_sock_of(&key.src, &g->sender);
+			if (!unix_agg_add(&key, g, &dst, tid) && unix_agg_stream(g))
+				streamed = true;
+		}
+	}
+	bpf_map_delete_elem(&unix_rx_agg, &tid);
+	return streamed;
+}
+
 SEC("tp_btf/sk_data_ready")
 int BPF_PROG(unix_ready, const struct sock *sk)
 {
@@ -192,6 +430,8 @@ int BPF_PROG(unix_ready, const struct sock *sk)
 	tag.len = tail->len;
 	tag.state = UNIX_TAG_SENDER;
 	bpf_get_current_comm(&tag.comm, sizeof(tag.comm));
+	if (summary_only)
+		tag.start_ns = task_start_ns(bpf_get_current_task_btf());
 	if (bpf_map_update_elem(&unix_tags, &key, &tag, BPF_NOEXIST) != -UNIX_EEXIST)
 		return 0;
 	old = bpf_map_lookup_elem(&unix_tags, &key);
@@ -287,6 +527,9 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 			waiting = true;
 		}
 	}
+	/* -s: a tagged copy (also one tagged just now) is counted, not streamed */
+	if (summary_only && valid && tag && unix_agg_copy(tid, sk, tag, len))
+		return 0;
 
 	size = sizeof(*r) + (data_max ? IPCSNOOP_DATA_MAX : 0);
 	r = bpf_ringbuf_reserve(&events, size, 0);
@@ -351,12 +594,15 @@ SEC("tp_btf/sock_recv_length")
 int BPF_PROG(unix_recv, struct sock *sk, int ret, int flags)
 {
 	struct rec_unix_recv *r;
+	bool streamed = false;
 	__u32 tid;
 
 	if (sk->__sk_common.skc_family != UNIX_AF_UNIX)
 		return 0;
 	tid = (__u32)bpf_get_current_pid_tgid();
-	if (!bpf_map_lookup_elem(&unix_pending, &tid))
+	if (summary_only)
+		streamed = unix_agg_recv(tid, sk, ret);
+	if (!streamed && !bpf_map_lookup_elem(&unix_pending, &tid))
 		return 0;               /* no copy record was kept for this receive */
 	bpf_map_delete_elem(&unix_pending, &tid);
 	r = RECORD_RESERVE(struct rec_unix_recv, REC_UNIX_RECV, IPC_UNIX);

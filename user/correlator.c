@@ -145,6 +145,8 @@ int correlator_record(struct correlator *c, const void *data, size_t len)
 	c->stats.records++;
 	if (len < sizeof(*h) || h->size != len)
 		goto malformed;
+	if (h->type < REC_TYPE_MAX)
+		c->stats.by_type[h->type]++;
 	if (h->ts_ns > c->last_ts_ns)
 		c->last_ts_ns = h->ts_ns;
 	if (h->type >= REC_PROC_FORK && h->type <= REC_PROC_EXIT) {

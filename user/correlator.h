@@ -21,6 +21,7 @@ struct corr_stats {
 	__u64 gave_up[IPC_KIND_COUNT];   /* pairings the correlator could not make */
 	__u64 evicted[IPC_KIND_COUNT];   /* entries dropped because a table was full */
 	__u64 edges[IPC_KIND_COUNT];
+	__u64 by_type[REC_TYPE_MAX];     /* records received per type (-v prints them) */
 };
 
 /*

@@ -22,6 +22,7 @@
 #include "signal_model.h"
 #include "summary.h"
 #include "tracer.h"
+#include "unix_model.h"
 
 #define POLL_MS 100
 #define STOP_GRACE_NS (5ull * 1000000000)   /* how long COMMAND may take to exit after a stop signal */
@@ -63,6 +64,7 @@ struct run {
 	struct summary total;       /* the whole run, printed at exit */
 	struct summary interval;    /* -i: since the last table */
 	__u64 interval_start_ns;
+	__u64 unix_agg_full;        /* -s: unix groups the kernel streamed, its table full */
 };
 
 static void on_edge(void *ctx, const struct edge *e)
@@ -132,6 +134,19 @@ static void loss_counts(struct run *r, struct loss_counts *l)
 	l->evicted[IPC_PROC] += r->corr.procs.evictions;    /* names of processes */
 }
 
+/* -v: the records user space received, per type (tests check what -s streams) */
+static void debug_record_types(struct run *r)
+{
+	char line[1024] = "";
+	size_t used = 0;
+
+	for (int t = 0; t < REC_TYPE_MAX && used < sizeof(line); t++)
+		if (r->corr.stats.by_type[t])
+			used += snprintf(line + used, sizeof(line) - used, " %d:%llu", t,
+					 (unsigned long long)r->corr.stats.by_type[t]);
+	p_debug("records received by type:%s", used ? line : " none");
+}
+
 /* At exit: what was lost goes to stderr too, where a user watching the terminal sees it. */
 static void report_losses(struct run *r, const struct loss_counts *l)
 {
@@ -152,10 +167,14 @@ static void report_losses(struct run *r, const struct loss_counts *l)
 		p_warn("summary full: its %llu least recently active rows (%llu edges) were folded "
 		       "into its (other) row", (unsigned long long)r->total.evicted,
 		       (unsigned long long)r->total.folded);
+	if (r->unix_agg_full)
+		p_warn("%llu unix receives streamed, not counted in the kernel: its table was full "
+		       "(none lost)", (unsigned long long)r->unix_agg_full);
 	p_debug("%llu records, %llu signal deliveries without a traced generation",
 		(unsigned long long)r->corr.stats.records,
 		(unsigned long long)signal_model_unmatched_deliveries(
 			correlator_model(&r->corr, &signal_model_ops)));
+	debug_record_types(r);
 }
 
 static void on_sig_agg(void *ctx, const struct sig_agg_key *k, const struct sig_agg_val *v)
@@ -175,11 +194,43 @@ static void on_sig_agg(void *ctx, const struct sig_agg_key *k, const struct sig_
 				v->last_ns);
 }
 
+static void collect_unix_agg(struct run *r)
+{
+	struct unix_agg_key *keys;
+	struct unix_agg_val *vals;
+	int n = tracer__take_unix_agg(r->tracer, &keys, &vals);
+
+	if (n > 0)
+		unix_model_aggregated(correlator_model(&r->corr, &unix_model_ops), keys, vals, n);
+	else if (n < 0)
+		p_warn("out of memory reading the unix receives counted in the kernel");
+	free(keys);
+	free(vals);
+}
+
 /* Kinds aggregated in the kernel (-s) join the tables before they are printed. */
 static void collect_kernel_aggregates(struct run *r)
 {
 	if (r->tracer && r->env.summary_only && kind_selected(&r->env, IPC_SIGNAL))
 		tracer__take_signal_agg(r->tracer, on_sig_agg, r);
+	if (r->tracer && r->env.summary_only && kind_selected(&r->env, IPC_UNIX)) {
+		collect_unix_agg(r);
+		r->unix_agg_full = tracer__unix_agg_full(r->tracer);
+	}
+}
+
+/* -s: the kernel's unix table filled up (it streams instead): empty it now. */
+static void unix_agg_check(struct run *r)
+{
+	__u64 full;
+
+	if (!r->env.summary_only || !kind_selected(&r->env, IPC_UNIX))
+		return;
+	full = tracer__unix_agg_full(r->tracer);
+	if (full != r->unix_agg_full) {
+		r->unix_agg_full = full;
+		collect_unix_agg(r);
+	}
 }
 
 static void interval_summary(struct run *r, __u64 now)
@@ -273,6 +324,7 @@ static void trace_loop(struct run *r)
 			break;
 		}
 		correlator_tick(&r->corr, mono_ns());
+		unix_agg_check(r);
 		interval_summary(r, mono_ns());
 		output_flush(&r->out);
 		if (r->have_cmd && command_poll(&r->cmd))

@@ -104,6 +104,11 @@ static void configure(struct ipcsnoop_bpf *skel, const struct env *env)
 		memcpy((char *)skel->rodata->filter_comm, env->comm, IPCSNOOP_COMM_LEN);
 	}
 	skel->rodata->summary_only = env->summary_only;
+	if (!env->summary_only || !kind_selected(env, IPC_UNIX)) {
+		/* the unix aggregation maps serve -s only */
+		bpf_map__set_max_entries(skel->maps.unix_agg, 1);
+		bpf_map__set_max_entries(skel->maps.unix_rx_agg, 1);
+	}
 	skel->rodata->wakeup_bytes = env->ringbuf_bytes / 4;
 	bpf_map__set_max_entries(skel->maps.events, env->ringbuf_bytes);
 	bpf_object__for_each_program(prog, skel->obj) {
@@ -326,6 +331,48 @@ int tracer__take_signal_agg(struct tracer *t, sig_agg_fn fn, void *ctx)
 		fn(ctx, &keys[i], &val);
 	}
 	return n;
+}
+
+int tracer__take_unix_agg(struct tracer *t, struct unix_agg_key **keys, struct unix_agg_val **vals)
+{
+	struct bpf_map *map = t->skel->maps.unix_agg;
+	struct unix_agg_key *k = calloc(UNIX_AGG_MAX, sizeof(*k));
+	struct unix_agg_val *v = calloc(UNIX_AGG_MAX, sizeof(*v));
+	int n = 0, got = 0;
+
+	*keys = k;
+	*vals = v;
+	if (!k || !v)
+		return -1;
+	/* collect the keys first: deleting while iterating restarts the walk */
+	while (n < UNIX_AGG_MAX && !bpf_map__get_next_key(map, n ? &k[n - 1] : NULL, &k[n], sizeof(*k)))
+		n++;
+	for (int i = 0; i < n; i++) {
+		if (bpf_map__lookup_and_delete_elem(map, &k[i], sizeof(*k), &v[got], sizeof(*v), 0)) {
+			/* kernels before 5.14: no lookup-and-delete on hash maps */
+			if (bpf_map__lookup_elem(map, &k[i], sizeof(*k), &v[got], sizeof(*v), 0))
+				continue;
+			bpf_map__delete_elem(map, &k[i], sizeof(*k), 0);
+		}
+		k[got++] = k[i];
+	}
+	return got;
+}
+
+__u64 tracer__unix_agg_full(struct tracer *t)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *vals, sum = 0;
+	__u32 zero = 0;
+
+	if (ncpu <= 0 || !(vals = calloc(ncpu, sizeof(*vals))))
+		return 0;
+	if (!bpf_map__lookup_elem(t->skel->maps.unix_agg_full, &zero, sizeof(zero), vals,
+				  sizeof(*vals) * ncpu, 0))
+		for (int c = 0; c < ncpu; c++)
+			sum += vals[c];
+	free(vals);
+	return sum;
 }
 
 static void *destroy_link(void *link)

@@ -26,6 +26,11 @@ void tracer__drops(struct tracer *t, __u64 drops[IPC_KIND_COUNT]);
 /* -s: hand over and clear the signals counted in the kernel; returns entries or -1. */
 typedef void (*sig_agg_fn)(void *ctx, const struct sig_agg_key *k, const struct sig_agg_val *v);
 int tracer__take_signal_agg(struct tracer *t, sig_agg_fn fn, void *ctx);
+/* -s: hand over and clear the unix receives counted in the kernel: *keys and *vals
+ * (caller frees both) hold the entries; returns their number or -1. */
+int tracer__take_unix_agg(struct tracer *t, struct unix_agg_key **keys, struct unix_agg_val **vals);
+/* -s: unix receive groups streamed so far because that map was full */
+__u64 tracer__unix_agg_full(struct tracer *t);
 void tracer__free(struct tracer *t);
 
 /* Preflight, also used before a COMMAND is started: 0 or -1 (printed). */

@@ -35,6 +35,13 @@ void unix_emit_group(struct correlator *c, const struct unix_rx *rx,
 		break;
 	}
 	endpoint_set(&e.dst, rx->tgid, rx->tid, rx->comm);
+	if (e.src.known)
+		e.src.start_ns = g->start_ns;
+	e.dst.start_ns = rx->start_ns;
+	if (g->count) {             /* counted in the kernel (-s) */
+		e.count = g->count;
+		e.last_ns = g->last_ns;
+	}
 	edge_set_object_bytes(&e, obj, olen);
 	e.has_bytes = true;
 	e.bytes = g->bytes;

@@ -178,6 +178,7 @@ static struct unix_receive *start(struct unix_model *m, const struct rec_header 
 	rc->rx.tgid = h->tgid;
 	rc->rx.tid = h->tid;
 	memcpy(rc->rx.comm, h->comm, IPCSNOOP_COMM_LEN);
+	rc->rx.start_ns = 0;
 	rc->first_ts = h->ts_ns;
 	m->nused++;
 	return rc;
@@ -285,6 +286,22 @@ static void on_late(struct unix_model *m, const struct rec_unix_late *r)
 			unwait(m, w);
 		}
 	}
+}
+
+void unix_model_learn(struct unix_model *m, const struct unix_sock_info *s)
+{
+	learn(m, s);
+}
+
+void unix_model_emit(struct unix_model *m, const struct unix_rx *rx, struct unix_group *g,
+		     const struct unix_sock_info *rsock)
+{
+	emit_one(m, rx, g, rsock, false);
+}
+
+struct correlator *unix_model_correlator(struct unix_model *m)
+{
+	return m->c;
 }
 
 static bool sock_ok(const struct unix_sock_info *s)

@@ -31,11 +31,15 @@ struct unix_group {                 /* what one receive took from one sender */
 	bool has_data, data_gap;        /* -x: payload; a gap ends it */
 	unsigned data_len, data_max;
 	unsigned char data[IPCSNOOP_DATA_MAX];
+	/* -s, counted in the kernel: receives it stands for (0: one), the latest one's
+	 * first copy, and the sender's start time (0: from the process cache) */
+	__u64 count, last_ns, start_ns;
 };
 
 struct unix_rx {                     /* the receiving thread */
 	__u32 tgid, tid;
 	char comm[IPCSNOOP_COMM_LEN];
+	__u64 start_ns;                     /* its process's start time, 0: from the process cache */
 };
 
 enum unix_server { UNIX_SERVER_UNKNOWN = 0, UNIX_SERVER_SRC, UNIX_SERVER_DST };
@@ -59,5 +63,16 @@ void unix_fd_kinds_str(const __u32 kinds[UNIX_FDK_COUNT], char *buf, size_t cap)
 void unix_emit_group(struct correlator *c, const struct unix_rx *rx,
 		     const struct unix_group *g, const struct unix_sock_info *rsock, bool peek);
 void unix_emit_accept(struct correlator *c, const struct rec_unix_accept *r);
+
+/* unix_agg.c, -s: emit the n receive groups the kernel counted (tracer__take_unix_agg),
+ * each as one edge standing for its count, named like the streamed edges. */
+struct unix_model;
+void unix_model_aggregated(struct unix_model *m, const struct unix_agg_key *k,
+			   const struct unix_agg_val *v, size_t n);
+/* unix_model.c, for unix_agg.c */
+void unix_model_learn(struct unix_model *m, const struct unix_sock_info *s);
+void unix_model_emit(struct unix_model *m, const struct unix_rx *rx, struct unix_group *g,
+		     const struct unix_sock_info *rsock);
+struct correlator *unix_model_correlator(struct unix_model *m);
 
 #endif

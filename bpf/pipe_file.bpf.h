@@ -24,6 +24,9 @@ struct pipe_scratch {
 	/* iovec capture state: kept here, not on the stack, so the verifier does
 	 * not track each value and the loop's states converge */
 	__u32 iov_off, iov_want;
+	/* FIFO path walk state, here for the same reason (on the stack, the two
+	 * path loops cost the verifier some 20000 instructions per program) */
+	__u32 path_n, path_off, path_flags;
 };
 
 struct {
@@ -140,17 +143,16 @@ struct pipe_path_ctx {
 	struct pipe_scratch *s;
 	struct dentry *d;
 	struct mount *m;
-	__u32 n;
-	__u32 off;
-	__u32 flags;
 };
 
 /* One step up the dentry chain: a name, or a mount crossed, or the root. */
 static long pipe_path_up(__u32 i, void *arg)
 {
 	struct pipe_path_ctx *c = arg;
+	struct pipe_scratch *s = c->s;
 	struct dentry *d = c->d;
 	struct mount *m = c->m;
+	__u32 n = s->path_n;
 	struct dentry *root = BPF_CORE_READ(m, mnt.mnt_root);
 	struct dentry *parent = BPF_CORE_READ(d, d_parent);
 
@@ -163,12 +165,12 @@ static long pipe_path_up(__u32 i, void *arg)
 		c->m = mp;
 		return 0;
 	}
-	if (c->n >= PIPE_PATH_DEPTH) {
-		c->flags |= PIPE_SEEN_PATH_TRUNC;
+	if (n >= PIPE_PATH_DEPTH) {
+		s->path_flags |= PIPE_SEEN_PATH_TRUNC;
 		return 1;
 	}
-	c->s->names[pipe_mask(c->n, PIPE_PATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
-	c->n++;
+	s->names[pipe_mask(n, PIPE_PATH_DEPTH - 1)] = BPF_CORE_READ(d, d_name.name);
+	s->path_n = n + 1;
 	c->d = parent;
 	return 0;
 }
@@ -177,21 +179,24 @@ static long pipe_path_up(__u32 i, void *arg)
 static long pipe_path_down(__u32 i, void *arg)
 {
 	struct pipe_path_ctx *c = arg;
+	struct pipe_scratch *s = c->s;
+	__u32 n = s->path_n, off = s->path_off;
 	long r;
 
-	if (i >= c->n)
+	if (i >= n)
 		return 1;
-	if (c->off >= PIPE_PATH_HALF - 1) {
-		c->flags |= PIPE_SEEN_PATH_TRUNC;
+	if (off >= PIPE_PATH_HALF - 1) {
+		s->path_flags |= PIPE_SEEN_PATH_TRUNC;
 		return 1;
 	}
-	c->s->buf[pipe_mask(c->off, PIPE_PATH_HALF - 1)] = '/';
-	c->off++;
-	r = bpf_probe_read_kernel_str(&c->s->buf[pipe_mask(c->off, PIPE_PATH_HALF - 1)],
+	s->buf[pipe_mask(off, PIPE_PATH_HALF - 1)] = '/';
+	off++;
+	r = bpf_probe_read_kernel_str(&s->buf[pipe_mask(off, PIPE_PATH_HALF - 1)],
 				      PIPE_PATH_HALF,
-				      c->s->names[pipe_mask(c->n - 1 - i, PIPE_PATH_DEPTH - 1)]);
+				      s->names[pipe_mask(n - 1 - i, PIPE_PATH_DEPTH - 1)]);
 	if (r > 1)
-		c->off += r - 1;
+		off += r - 1;
+	s->path_off = off;
 	return 0;
 }
 
@@ -201,22 +206,25 @@ static __always_inline __u32 pipe_fifo_path(struct file *f, struct pipe_scratch 
 {
 	struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
 	struct pipe_path_ctx c = { .s = s };
+	__u32 off;
 
+	s->path_n = s->path_off = s->path_flags = 0;
 	c.d = BPF_CORE_READ(f, f_path.dentry);
 	c.m = (void *)vm - bpf_core_field_offset(struct mount, mnt);
 	bpf_loop(PIPE_PATH_DEPTH + 8, pipe_path_up, &c, 0);
 	bpf_loop(PIPE_PATH_DEPTH, pipe_path_down, &c, 0);
-	if (c.n == 0) {
+	off = s->path_off;
+	if (s->path_n == 0) {
 		s->buf[0] = '/';
-		c.off = 1;
+		off = 1;
 	}
-	if (c.off > PIPE_PATH_HALF - 1) {
-		c.flags |= PIPE_SEEN_PATH_TRUNC;
-		c.off = PIPE_PATH_HALF - 1;
+	if (off > PIPE_PATH_HALF - 1) {
+		s->path_flags |= PIPE_SEEN_PATH_TRUNC;
+		off = PIPE_PATH_HALF - 1;
 	}
-	s->buf[pipe_mask(c.off, PIPE_PATH_HALF - 1)] = '\0';
-	*flags |= c.flags;
-	return c.off;
+	s->buf[pipe_mask(off, PIPE_PATH_HALF - 1)] = '\0';
+	*flags |= s->path_flags;
+	return off;
 }
 
 static __always_inline bool pipe_is_empty(struct inode *inode)

@@ -30,12 +30,16 @@ struct pipe_inflight {
 	__u16 wflags;
 };
 
+/* Per task: an exit that finds no storage (every task that never wrote into a
+ * pipe) is out after one cheap helper call, without hashing anything. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);           /* tid */
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct pipe_inflight);
 } pipe_inflight SEC(".maps");
+
+#define PIPE_NR_NONE (-1)             /* pipe_inflight.nr: nothing in flight */
 
 /* Pipes already announced with a SEEN record. */
 struct {
@@ -239,8 +243,8 @@ static __always_inline int pipe_enter(long nr, __u16 op, long rfd, long wfd, con
 				      bool iov, __u32 vlen, __u64 count, bool capture)
 {
 	struct pipe_file rp = {}, wp = {};
-	struct pipe_inflight in = {};
-	__u32 tgid, tid;
+	struct pipe_inflight in = {}, *e;
+	__u32 tgid;
 	bool sel, self, any = false;
 	__u64 id;
 
@@ -252,7 +256,6 @@ static __always_inline int pipe_enter(long nr, __u16 op, long rfd, long wfd, con
 		return 0;
 	id = bpf_get_current_pid_tgid();
 	tgid = id >> 32;
-	tid = (__u32)id;
 	/*
 	 * ipcsnoop itself is never an end of an edge, but its own output may go
 	 * into a pipe (ipcsnoop | less): its writes are booked (PIPE_W_SELF), or
@@ -278,7 +281,11 @@ static __always_inline int pipe_enter(long nr, __u16 op, long rfd, long wfd, con
 	}
 	if (!in.wr.ino && !in.rd.ino)
 		return 0;
-	if (bpf_map_update_elem(&pipe_inflight, &tid, &in, BPF_ANY) && in.wr.ino) {
+	e = bpf_task_storage_get(&pipe_inflight, bpf_get_current_task_btf(), NULL,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (e)
+		*e = in;
+	else if (in.wr.ino) {
 		count_drop(IPC_PIPE);
 		pipe_lose();
 	}
@@ -311,14 +318,13 @@ static __always_inline void pipe_emit_read(const struct pipe_file *pf, __s32 fd,
 
 static __always_inline int pipe_exit(long nr, long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pipe_inflight in, *e;
 
-	e = bpf_map_lookup_elem(&pipe_inflight, &tid);
-	if (!e)
+	e = bpf_task_storage_get(&pipe_inflight, bpf_get_current_task_btf(), NULL, 0);
+	if (!e || e->nr == PIPE_NR_NONE)
 		return 0;
 	in = *e;
-	bpf_map_delete_elem(&pipe_inflight, &tid);
+	e->nr = PIPE_NR_NONE;
 	if (in.nr != nr)
 		return 0;                       /* stale: its exit was never seen */
 	if (in.wr.ino) {

@@ -50,6 +50,11 @@ struct pipe_file {
 	bool packet;                  /* O_DIRECT: packet mode */
 };
 
+/* Read-only view of a kernel pointer (typed: 6.2+; untyped, btf_id 0: 6.16+,
+ * probed by the loader): loads through it are inlined, exception-handled
+ * reads instead of one helper call each. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
 /* current->files->fdt->fd[fd], or NULL. Direct (BTF) loads from the task:
  * on the hot path, one helper call instead of one per pointer. */
 static __always_inline struct file *pipe_fd_file(long fd_arg)
@@ -66,9 +71,26 @@ static __always_inline struct file *pipe_fd_file(long fd_arg)
 	if (!fdt || (unsigned int)fd >= fdt->max_fds)
 		return NULL;
 	fds = fdt->fd;
+	if (rdonly_void_cast)       /* a constant: the verifier drops the other branch */
+		return *(struct file **)bpf_rdonly_cast(&fds[fd], 0);
 	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
 		return NULL;
 	return f;
+}
+
+/* The file's mode bits (S_IFMT part). */
+static __always_inline __u32 pipe_file_mode(struct file *f)
+{
+	struct inode *inode;
+
+	if (bpf_rdonly_cast) {      /* resolved at load: a constant to the verifier */
+		struct file *tf = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+
+		inode = tf->f_inode;
+		return inode ? inode->i_mode & PIPE_S_IFMT : 0;
+	}
+	inode = BPF_CORE_READ(f, f_inode);
+	return inode ? BPF_CORE_READ(inode, i_mode) & PIPE_S_IFMT : 0;
 }
 
 /* Is fd a pipe or FIFO? The hot-path test: a few loads, then out. */
@@ -78,11 +100,9 @@ static __always_inline bool pipe_of_fd(long fd, struct pipe_file *pf)
 	struct inode *inode;
 	struct super_block *sb;
 
-	if (!f)
+	if (!f || pipe_file_mode(f) != PIPE_S_IFIFO)
 		return false;
 	inode = BPF_CORE_READ(f, f_inode);
-	if (!inode || (BPF_CORE_READ(inode, i_mode) & PIPE_S_IFMT) != PIPE_S_IFIFO)
-		return false;
 	/* a pipe: the rest is off the hot path */
 	sb = BPF_CORE_READ(inode, i_sb);
 	pf->file = f;

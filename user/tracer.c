@@ -15,6 +15,7 @@
 #include <bpf/btf.h>
 #include "ipcsnoop.skel.h"
 #include "edge.h"
+#include "kfunc_probe.h"
 #include "log.h"
 #include "tracer.h"
 
@@ -150,6 +151,7 @@ static int drop_missing_kinds(struct ipcsnoop_bpf *skel, const struct env *env)
 
 	if (!vmlinux)
 		p_debug("cannot read the kernel's BTF to probe tracepoints: %s", strerror(errno));
+	skel->rodata->rdonly_void_cast = probe_rdonly_void_cast(vmlinux);
 	bpf_object__for_each_program(prog, skel->obj) {
 		const char *sec = bpf_program__section_name(prog);
 		int kind = program_kind(bpf_program__name(prog));

@@ -118,9 +118,15 @@ static __always_inline __u64 task_cgroup_id(struct task_struct *task)
 	return BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
 }
 
+/*
+ * Every record's header. The current task is a BTF pointer: its fields are
+ * read with direct (inlined) loads, not one probe-read helper call per
+ * pointer; only a process in a child pid namespace pays one read more.
+ */
 static __always_inline void fill_header(struct rec_header *h, __u16 type, __u16 size)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *leader = task->group_leader;
 	__u64 id = bpf_get_current_pid_tgid();
 
 	h->type = type;
@@ -130,10 +136,11 @@ static __always_inline void fill_header(struct rec_header *h, __u16 type, __u16 
 	h->tgid = id >> 32;
 	h->tid = (__u32)id;
 	bpf_get_current_comm(&h->comm, sizeof(h->comm));
-	h->ns_tgid = task_ns_tgid(task);
+	/* threads share their pid namespace: the thread's own level is the leader's */
+	h->ns_tgid = task->thread_pid->level == 0 ? h->tgid : task_ns_tgid(task);
 	h->pad = 0;
 	h->cgroup_id = bpf_get_current_cgroup_id();
-	h->start_ns = task_start_ns(task);
+	h->start_ns = leader->start_time;
 }
 
 /*

@@ -145,14 +145,20 @@ static __always_inline void fill_header(struct rec_header *h, __u16 type, __u16 
 
 /*
  * Submit without waking the reader unless enough has piled up: user space
- * polls with a short timeout anyway, and a wakeup per record would cost more
- * than the record itself on a busy machine.
+ * polls with a short timeout anyway, and a wakeup (an irq_work, an IPI in a
+ * VM) costs microseconds, more than the record itself. Only the record that
+ * takes the backlog past a multiple of wakeup_bytes wakes the reader: a
+ * reader that sleeps has emptied the ring, so one wakeup per crossing is
+ * enough, and a reader that lags far behind is not woken on every record.
  */
 static __always_inline void record_submit(void *r)
 {
 	__u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	__u64 size = ((struct rec_header *)r)->size;
+	__u64 before = queued > size ? queued - size : 0;
 
-	bpf_ringbuf_submit(r, queued >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(r, queued / wakeup_bytes != before / wakeup_bytes ?
+			   BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
 /* Reserve a record of type T in the ring buffer and fill its header. */

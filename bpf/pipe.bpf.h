@@ -117,7 +117,7 @@ static __always_inline void pipe_announce(const struct pipe_file *pf, __u64 take
 	r->path[0] = '\0';
 	if (s)
 		bpf_probe_read_kernel(r->path, sizeof(r->path), s->buf);
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 struct pipe_iov_ctx {
@@ -235,7 +235,7 @@ static __always_inline void pipe_write_begin(struct pipe_inflight *in, const str
 	b->data_cap = capture ? data_max : 0;
 	b->lost = pipe_lost;
 	b->pad = 0;
-	bpf_ringbuf_submit(b, 0);
+	record_submit(b);
 }
 
 /* Entry of a syscall that writes into wfd and/or reads from rfd (-1: none). */
@@ -313,7 +313,7 @@ static __always_inline void pipe_emit_read(const struct pipe_file *pf, __s32 fd,
 		r->flags |= PIPE_R_EMPTY;
 	r->lost = pipe_lost;
 	r->pad = 0;
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 static __always_inline int pipe_exit(long nr, long ret)
@@ -343,7 +343,7 @@ static __always_inline int pipe_exit(long nr, long ret)
 			w->flags = in.wflags;
 			w->lost = pipe_lost;
 			w->pad = 0;
-			bpf_ringbuf_submit(w, 0);
+			record_submit(w);
 		}
 	}
 	if (in.rd.ino && ret > 0) {

@@ -277,7 +277,7 @@ static __always_inline void sysv_get_exit(struct trace_event_raw_sys_exit *ctx, 
 	r->size = c->arg[2];
 	r->flags = c->arg[1];
 	r->ret = ret;
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 SEC("tracepoint/syscalls/sys_exit_msgget")
@@ -306,7 +306,7 @@ static __always_inline void msg_snd_record(struct sysv_call *c, const char *msgp
 	r->mtype_ok = bpf_probe_read_user(&r->mtype, sizeof(r->mtype), msgp) == 0;
 	r->pad = 0;
 	sysv_fingerprint(&r->fp, msgp + sizeof(long), r->msgsz);
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 SEC("tracepoint/syscalls/sys_enter_msgsnd")
@@ -344,7 +344,7 @@ static __always_inline void sysv_done(struct trace_event_raw_sys_exit *ctx, __u3
 	r->id = c->id;
 	r->dev = c->arg[0];
 	r->pad = 0;
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 SEC("tracepoint/syscalls/sys_exit_msgsnd")
@@ -419,7 +419,7 @@ int msg_rcv_exit(struct trace_event_raw_sys_exit *ctx)
 		sysv_fingerprint(&r->fp, msgp + sizeof(long), ret);
 		r->data_len = sysv_capture(r->data, msgp + sizeof(long), ret);
 	}
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }
 
@@ -457,7 +457,7 @@ static __always_inline void sysv_ctl_exit(struct trace_event_raw_sys_exit *ctx, 
 	r->semnum = c->arg[1];
 	r->val = c->arg[2];
 	r->ret = ret;
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 SEC("tracepoint/syscalls/sys_exit_msgctl")
@@ -562,7 +562,7 @@ int shm_at_exit(struct trace_event_raw_sys_exit *ctx)
 	r->size = x.size;
 	r->seg_id = x.id;
 	__builtin_memcpy(r->name, x.name, sizeof(r->name));
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }
 
@@ -596,7 +596,7 @@ int shm_dt_exit(struct trace_event_raw_sys_exit *ctx)
 	r->addr = c->arg[0];
 	r->seg_id = c->id;
 	r->ret = ret;
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }
 
@@ -645,7 +645,7 @@ static __always_inline void shm_task_record(__u32 event, __u32 tgid, struct task
 		r->child_tgid = child->tgid;
 		BPF_CORE_READ_STR_INTO(&r->child_comm, child, comm);
 	}
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -782,7 +782,7 @@ static __always_inline void sem_op_exit(struct trace_event_raw_sys_exit *ctx, bo
 	r->waker_nsops = c->waker_nsops;
 	r->waker_cmd = c->waker_cmd;
 	__builtin_memcpy(r->waker_ops, c->waker_ops, sizeof(r->waker_ops));
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 SEC("tracepoint/syscalls/sys_exit_semop")
@@ -961,7 +961,7 @@ int mq_open_exit(struct trace_event_raw_sys_exit *ctx)
 		/* failed: the name as asked (libc passes it without the leading '/') */
 		bpf_probe_read_user_str(r->q.name, sizeof(r->q.name), (const char *)c->arg[0]);
 	}
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }
 
@@ -997,7 +997,7 @@ int mq_unlink_exit(struct trace_event_raw_sys_exit *ctx)
 	r->q.dev = 0;
 	r->q.curmsgs = -1;
 	bpf_probe_read_user_str(r->q.name, sizeof(r->q.name), name);
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }
 
@@ -1019,7 +1019,7 @@ static __always_inline void mq_snd_record(struct sysv_call *c, int mqdes, const 
 	c->id = r->q.ino;
 	c->arg[0] = r->q.dev;
 	sysv_fingerprint(&r->fp, ptr, len);
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 SEC("tracepoint/syscalls/sys_enter_mq_timedsend")
@@ -1102,6 +1102,6 @@ int mq_rcv_exit(struct trace_event_raw_sys_exit *ctx)
 		sysv_fingerprint(&r->fp, buf, ret);
 		r->data_len = sysv_capture(r->data, buf, ret);
 	}
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }

@@ -62,6 +62,17 @@ struct {
  * after a loss are not called exact until their pipe is consistent again. */
 __u32 pipe_lost = 0;
 
+/* Set once pipe_interest holds a pipe (here, or seeded by the loader for -p):
+ * until then, with a filter, a process it does not select has no pipe op to
+ * keep and bails out before the pipe is looked at. */
+__u32 pipe_interest_any = 0;
+
+/* With a filter: can this op matter? Asked before anything about the pipe. */
+static __always_inline bool pipe_filter_passes(bool selected)
+{
+	return !filter_active || selected || pipe_interest_any;
+}
+
 static __always_inline void pipe_lose(void)
 {
 	__sync_fetch_and_add(&pipe_lost, 1);
@@ -75,8 +86,9 @@ static __always_inline bool pipe_keep(bool selected, const struct pipe_id *id)
 	if (!filter_active)
 		return true;
 	if (selected) {
-		if (!bpf_map_lookup_elem(&pipe_interest, id))
-			bpf_map_update_elem(&pipe_interest, id, &one, BPF_ANY);
+		if (!bpf_map_lookup_elem(&pipe_interest, id) &&
+		    !bpf_map_update_elem(&pipe_interest, id, &one, BPF_ANY) && !pipe_interest_any)
+			pipe_interest_any = 1;
 		return true;
 	}
 	return bpf_map_lookup_elem(&pipe_interest, id) != NULL;
@@ -244,27 +256,30 @@ static __always_inline int pipe_enter(long nr, __u16 op, long rfd, long wfd, con
 {
 	struct pipe_file rp = {}, wp = {};
 	struct pipe_inflight in = {}, *e;
+	struct file *wf, *rf;
 	__u32 tgid;
-	bool sel, self, any = false;
-	__u64 id;
+	bool sel, self;
 
-	if (wfd >= 0 && pipe_of_fd(wfd, &wp))
-		any = true;
-	if (rfd >= 0 && pipe_of_fd(rfd, &rp))
-		any = true;
-	if (!any)
+	wf = wfd >= 0 ? pipe_fifo_of_fd(wfd) : NULL;
+	rf = rfd >= 0 ? pipe_fifo_of_fd(rfd) : NULL;
+	if (!wf && !rf)
 		return 0;
-	id = bpf_get_current_pid_tgid();
-	tgid = id >> 32;
+	tgid = bpf_get_current_pid_tgid() >> 32;
 	/*
 	 * ipcsnoop itself is never an end of an edge, but its own output may go
 	 * into a pipe (ipcsnoop | less): its writes are booked (PIPE_W_SELF), or
 	 * the reader's reads of them would be bytes from nowhere, printed, read...
 	 */
 	self = tgid == self_tgid;
-	if (self && !wp.inode)
+	if (self && !wf)
 		return 0;
 	sel = !self && current_selected(tgid);
+	if (!self && !pipe_filter_passes(sel))
+		return 0;
+	if (wf)
+		pipe_fill(wf, &wp);
+	if (rf)
+		pipe_fill(rf, &rp);
 	in.enter_ts = bpf_ktime_get_ns();
 	in.nr = nr;
 	in.op = op;
@@ -365,7 +380,9 @@ static __always_inline int pipe_read_exit(long ret, __u16 op)
 {
 	struct pipe_file pf = {};
 	struct pt_regs *regs;
+	struct file *f;
 	__u32 tgid;
+	bool sel;
 	long fd;
 
 	if (ret <= 0)
@@ -373,11 +390,17 @@ static __always_inline int pipe_read_exit(long ret, __u16 op)
 	tgid = bpf_get_current_pid_tgid() >> 32;
 	if (tgid == self_tgid)
 		return 0;
+	/* a BTF pointer: a direct load where the architecture allows it */
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	fd = (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
-	if (!pipe_of_fd(fd, &pf))
+	fd = (int)PT_REGS_PARM1_SYSCALL(regs);
+	f = pipe_fifo_of_fd(fd);
+	if (!f)
 		return 0;
-	if (!pipe_keep(current_selected(tgid), &pf.id))
+	sel = current_selected(tgid);
+	if (!pipe_filter_passes(sel))
+		return 0;
+	pipe_fill(f, &pf);
+	if (!pipe_keep(sel, &pf.id))
 		return 0;
 	pipe_emit_read(&pf, fd, op, ret);
 	return 0;

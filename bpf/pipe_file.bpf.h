@@ -93,17 +93,36 @@ static __always_inline __u32 pipe_file_mode(struct file *f)
 	return inode ? BPF_CORE_READ(inode, i_mode) & PIPE_S_IFMT : 0;
 }
 
-/* Is fd a pipe or FIFO? The hot-path test: a few loads, then out. */
-static __always_inline bool pipe_of_fd(long fd, struct pipe_file *pf)
+/* The pipe or FIFO behind fd, or NULL. The hot-path test: a few loads, then out. */
+static __always_inline struct file *pipe_fifo_of_fd(long fd)
 {
 	struct file *f = pipe_fd_file(fd);
+
+	return f && pipe_file_mode(f) == PIPE_S_IFIFO ? f : NULL;
+}
+
+/* What the records need to know about a pipe's file (off the hot path). */
+static __always_inline void pipe_fill(struct file *f, struct pipe_file *pf)
+{
 	struct inode *inode;
 	struct super_block *sb;
 
-	if (!f || pipe_file_mode(f) != PIPE_S_IFIFO)
-		return false;
+	if (bpf_rdonly_cast) {      /* direct loads, as in pipe_file_mode */
+		struct file *tf = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+
+		inode = tf->f_inode;
+		sb = inode->i_sb;
+		pf->file = f;
+		pf->inode = inode;
+		pf->id.ino = inode->i_ino;
+		pf->id.dev = sb->s_dev;
+		pf->id.pad = 0;
+		pf->named = sb->s_magic != PIPE_PIPEFS_MAGIC;
+		pf->writer = tf->f_mode & PIPE_FMODE_WRITE;
+		pf->packet = tf->f_flags & PIPE_O_DIRECT;
+		return;
+	}
 	inode = BPF_CORE_READ(f, f_inode);
-	/* a pipe: the rest is off the hot path */
 	sb = BPF_CORE_READ(inode, i_sb);
 	pf->file = f;
 	pf->inode = inode;
@@ -113,6 +132,16 @@ static __always_inline bool pipe_of_fd(long fd, struct pipe_file *pf)
 	pf->named = BPF_CORE_READ(sb, s_magic) != PIPE_PIPEFS_MAGIC;
 	pf->writer = BPF_CORE_READ(f, f_mode) & PIPE_FMODE_WRITE;
 	pf->packet = BPF_CORE_READ(f, f_flags) & PIPE_O_DIRECT;
+}
+
+/* Is fd a pipe or FIFO? If so, fill pf. */
+static __always_inline bool pipe_of_fd(long fd, struct pipe_file *pf)
+{
+	struct file *f = pipe_fifo_of_fd(fd);
+
+	if (!f)
+		return false;
+	pipe_fill(f, pf);
 	return true;
 }
 

@@ -317,7 +317,8 @@ static int setup(struct run *r)
 			return -1;
 	/* pipes: the pipes -p processes already hold are of interest from the start */
 	for (int i = 0; i < r->env.npids && kind_selected(&r->env, IPC_PIPE); i++)
-		pipe_seed_interest(tracer__map_fd(r->tracer, "pipe_interest"), r->env.pids[i]);
+		if (pipe_seed_interest(tracer__map_fd(r->tracer, "pipe_interest"), r->env.pids[i]) > 0)
+			tracer__pipe_interest_seeded(r->tracer);
 	/* message queues: the queue a -p process already waits on */
 	for (int i = 0; i < r->env.npids && kind_selected(&r->env, IPC_MSG); i++)
 		sysv_seed_interest(tracer__map_fd(r->tracer, "sysv_queue_interest"), r->env.pids[i]);

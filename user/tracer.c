@@ -265,6 +265,11 @@ int tracer__map_fd(struct tracer *t, const char *name)
 	return map ? bpf_map__fd(map) : -1;
 }
 
+void tracer__pipe_interest_seeded(struct tracer *t)
+{
+	t->skel->bss->pipe_interest_any = 1;
+}
+
 int tracer__poll(struct tracer *t, int timeout_ms)
 {
 	int n = ring_buffer__poll(t->rb, timeout_ms), m;

@@ -349,6 +349,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	output_init(&r.out, out, r.env.json, r.env.relative_time);
 	r.out.quiet_events = r.env.summary_only;
+	edge_details_wanted = !r.env.json && !r.env.summary_only;
 	r.interval_start_ns = r.out.start_ns;
 	if (summary_init(&r.total) || summary_init(&r.interval) ||
 	    correlator_init(&r.corr, on_edge, &r)) {

@@ -80,6 +80,10 @@ struct {
 	__type(value, __u8);
 } sysv_queue_interest SEC(".maps");
 
+/* Set once sysv_queue_interest holds a queue (here, or seeded by the loader
+ * for -p): until then an unselected process's queue op is out without a lookup. */
+__u32 sysv_queue_interest_any = 0;
+
 static __always_inline bool sysv_queue_kept(const struct sysv_call *c, __u64 id, __u32 ns,
 					    __u32 kind)
 {
@@ -89,11 +93,21 @@ static __always_inline bool sysv_queue_kept(const struct sysv_call *c, __u64 id,
 	if (!filter_active)
 		return true;
 	if (c->selected) {
-		if (!bpf_map_lookup_elem(&sysv_queue_interest, &key))
-			bpf_map_update_elem(&sysv_queue_interest, &key, &one, BPF_ANY);
+		if (!bpf_map_lookup_elem(&sysv_queue_interest, &key) &&
+		    !bpf_map_update_elem(&sysv_queue_interest, &key, &one, BPF_ANY) &&
+		    !sysv_queue_interest_any)
+			sysv_queue_interest_any = 1;
 		return true;
 	}
+	if (!sysv_queue_interest_any)
+		return false;
 	return bpf_map_lookup_elem(&sysv_queue_interest, &key) != NULL;
+}
+
+/* The task's ipc namespace, by direct loads from a BTF task pointer */
+static __always_inline __u32 sysv_ipc_ns(struct task_struct *cur)
+{
+	return cur->nsproxy->ipc_ns->ns.inum;
 }
 
 /* The syscall's return value, read once (clang may otherwise re-derive the
@@ -119,9 +133,15 @@ static __always_inline struct sysv_call *sysv_enter(__u32 nr)
 		return NULL;
 	c->nr = nr;
 	c->selected = current_selected(tgid);
+	/* filter first: an unselected send/receive while no queue is of interest */
+	if ((nr == SC_MSGSND || nr == SC_MSGRCV) && filter_active && !c->selected &&
+	    !sysv_queue_interest_any) {
+		c->nr = SC_SKIP;
+		return NULL;
+	}
 	c->enter_ts = bpf_ktime_get_ns();
 	c->nvcsw = cur->nvcsw;
-	c->ipc_ns = BPF_CORE_READ(cur, nsproxy, ipc_ns, ns.inum);
+	c->ipc_ns = sysv_ipc_ns(cur);
 	c->via = SYSV_WAKE_NONE;
 	c->waker_selected = 0;
 	return c;
@@ -148,17 +168,21 @@ static __always_inline struct sysv_call *sysv_exit_or_regs(__u32 nr)
 {
 	struct task_struct *cur = bpf_get_current_task_btf();
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct sysv_call *c = sysv_exit(nr);
+	struct sysv_call *c = bpf_task_storage_get(&sysv_calls, cur, 0, 0);
 	struct pt_regs *regs;
 
-	if (c || tgid == self_tgid)
+	if (c && c->nr == nr) {         /* as sysv_exit, with one lookup for both cases */
+		c->nr = SC_NONE;
 		return c;
-	c = bpf_task_storage_get(&sysv_calls, cur, 0, 0);
+	}
+	if (tgid == self_tgid)
+		return NULL;
 	if (c && c->nr == SC_SKIP) {    /* entered, but the filter left it out */
 		c->nr = SC_NONE;
 		return NULL;
 	}
-	c = bpf_task_storage_get(&sysv_calls, cur, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c)
+		c = bpf_task_storage_get(&sysv_calls, cur, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!c)
 		return NULL;
 	regs = (struct pt_regs *)bpf_task_pt_regs(cur);
@@ -171,7 +195,7 @@ static __always_inline struct sysv_call *sysv_exit_or_regs(__u32 nr)
 	c->selected = current_selected(tgid);
 	c->enter_ts = 0;
 	c->nvcsw = ~0ull;       /* it was waiting when tracing started */
-	c->ipc_ns = BPF_CORE_READ(cur, nsproxy, ipc_ns, ns.inum);
+	c->ipc_ns = sysv_ipc_ns(cur);
 	c->via = SYSV_WAKE_NONE;
 	c->waker_selected = 0;
 	return c;

@@ -321,7 +321,9 @@ static int setup(struct run *r)
 			tracer__pipe_interest_seeded(r->tracer);
 	/* message queues: the queue a -p process already waits on */
 	for (int i = 0; i < r->env.npids && kind_selected(&r->env, IPC_MSG); i++)
-		sysv_seed_interest(tracer__map_fd(r->tracer, "sysv_queue_interest"), r->env.pids[i]);
+		if (sysv_seed_interest(tracer__map_fd(r->tracer, "sysv_queue_interest"),
+				       r->env.pids[i]) > 0)
+			tracer__sysv_interest_seeded(r->tracer);
 	if (r->have_cmd && tracer__trace_pid(r->tracer, r->cmd.pid))
 		return -1;
 	/* everything privileged is done: programs attached, maps and files open, COMMAND forked */

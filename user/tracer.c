@@ -270,6 +270,11 @@ void tracer__pipe_interest_seeded(struct tracer *t)
 	t->skel->bss->pipe_interest_any = 1;
 }
 
+void tracer__sysv_interest_seeded(struct tracer *t)
+{
+	t->skel->bss->sysv_queue_interest_any = 1;
+}
+
 int tracer__poll(struct tracer *t, int timeout_ms)
 {
 	int n = ring_buffer__poll(t->rb, timeout_ms), m;

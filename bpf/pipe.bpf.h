@@ -333,9 +333,13 @@ static __always_inline void pipe_emit_read(const struct pipe_file *pf, __s32 fd,
 
 static __always_inline int pipe_exit(long nr, long ret)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct pipe_inflight in, *e;
 
-	e = bpf_task_storage_get(&pipe_inflight, bpf_get_current_task_btf(), NULL, 0);
+	/* a task without any BPF task storage (most): out on one load */
+	if (bpf_core_field_exists(task->bpf_storage) && !task->bpf_storage)
+		return 0;
+	e = bpf_task_storage_get(&pipe_inflight, task, NULL, 0);
 	if (!e || e->nr == PIPE_NR_NONE)
 		return 0;
 	in = *e;

@@ -11,7 +11,7 @@ const volatile char filter_comm[IPCSNOOP_COMM_LEN] = {};
 const volatile bool follow_children = false;  /* COMMAND mode: descendants join */
 const volatile __u32 data_max = 0;            /* payload bytes to capture (-x) */
 const volatile bool summary_only = false;     /* -s: kinds that can, aggregate in the kernel */
-const volatile __u64 wakeup_bytes = 1 << 20;  /* wake user space once this much is queued */
+const volatile __u64 wakeup_bytes = 1 << 16;  /* wake user space each time this much more is queued */
 const volatile bool rdonly_void_cast = false; /* the loader probed bpf_rdonly_cast(p, 0) */
 
 struct {

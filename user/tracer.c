@@ -105,7 +105,8 @@ static void configure(struct ipcsnoop_bpf *skel, const struct env *env)
 		memcpy((char *)skel->rodata->filter_comm, env->comm, IPCSNOOP_COMM_LEN);
 	}
 	skel->rodata->summary_only = env->summary_only;
-	skel->rodata->wakeup_bytes = env->ringbuf_bytes / 4;
+	/* small steps: a reader that sleeps is woken long before the ring fills */
+	skel->rodata->wakeup_bytes = env->ringbuf_bytes / 64;
 	bpf_map__set_max_entries(skel->maps.events, env->ringbuf_bytes);
 	bpf_object__for_each_program(prog, skel->obj) {
 		bool on = program_wanted(env, bpf_program__name(prog));

@@ -11,7 +11,8 @@ const volatile char filter_comm[IPCSNOOP_COMM_LEN] = {};
 const volatile bool follow_children = false;  /* COMMAND mode: descendants join */
 const volatile __u32 data_max = 0;            /* payload bytes to capture (-x) */
 const volatile bool summary_only = false;     /* -s: kinds that can, aggregate in the kernel */
-const volatile __u64 wakeup_bytes = 1 << 20;  /* wake user space once this much is queued */
+const volatile __u64 wakeup_bytes = 1 << 16;  /* wake user space each time this much more is queued */
+const volatile bool rdonly_void_cast = false; /* the loader probed bpf_rdonly_cast(p, 0) */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -117,9 +118,15 @@ static __always_inline __u64 task_cgroup_id(struct task_struct *task)
 	return BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
 }
 
+/*
+ * Every record's header. The current task is a BTF pointer: its fields are
+ * read with direct (inlined) loads, not one probe-read helper call per
+ * pointer; only a process in a child pid namespace pays one read more.
+ */
 static __always_inline void fill_header(struct rec_header *h, __u16 type, __u16 size)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *leader = task->group_leader;
 	__u64 id = bpf_get_current_pid_tgid();
 
 	h->type = type;
@@ -129,22 +136,29 @@ static __always_inline void fill_header(struct rec_header *h, __u16 type, __u16 
 	h->tgid = id >> 32;
 	h->tid = (__u32)id;
 	bpf_get_current_comm(&h->comm, sizeof(h->comm));
-	h->ns_tgid = task_ns_tgid(task);
+	/* threads share their pid namespace: the thread's own level is the leader's */
+	h->ns_tgid = task->thread_pid->level == 0 ? h->tgid : task_ns_tgid(task);
 	h->pad = 0;
 	h->cgroup_id = bpf_get_current_cgroup_id();
-	h->start_ns = task_start_ns(task);
+	h->start_ns = leader->start_time;
 }
 
 /*
  * Submit without waking the reader unless enough has piled up: user space
- * polls with a short timeout anyway, and a wakeup per record would cost more
- * than the record itself on a busy machine.
+ * polls with a short timeout anyway, and a wakeup (an irq_work, an IPI in a
+ * VM) costs microseconds, more than the record itself. Only the record that
+ * takes the backlog past a multiple of wakeup_bytes wakes the reader: a
+ * reader that sleeps has emptied the ring, so one wakeup per crossing is
+ * enough, and a reader that lags far behind is not woken on every record.
  */
 static __always_inline void record_submit(void *r)
 {
 	__u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	__u64 size = ((struct rec_header *)r)->size;
+	__u64 before = queued > size ? queued - size : 0;
 
-	bpf_ringbuf_submit(r, queued >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(r, queued / wakeup_bytes != before / wakeup_bytes ?
+			   BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
 /* Reserve a record of type T in the ring buffer and fill its header. */

@@ -30,12 +30,16 @@ struct pipe_inflight {
 	__u16 wflags;
 };
 
+/* Per task: an exit that finds no storage (every task that never wrote into a
+ * pipe) is out after one cheap helper call, without hashing anything. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);           /* tid */
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct pipe_inflight);
 } pipe_inflight SEC(".maps");
+
+#define PIPE_NR_NONE (-1)             /* pipe_inflight.nr: nothing in flight */
 
 /* Pipes already announced with a SEEN record. */
 struct {
@@ -58,6 +62,17 @@ struct {
  * after a loss are not called exact until their pipe is consistent again. */
 __u32 pipe_lost = 0;
 
+/* Set once pipe_interest holds a pipe (here, or seeded by the loader for -p):
+ * until then, with a filter, a process it does not select has no pipe op to
+ * keep and bails out before the pipe is looked at. */
+__u32 pipe_interest_any = 0;
+
+/* With a filter: can this op matter? Asked before anything about the pipe. */
+static __always_inline bool pipe_filter_passes(bool selected)
+{
+	return !filter_active || selected || pipe_interest_any;
+}
+
 static __always_inline void pipe_lose(void)
 {
 	__sync_fetch_and_add(&pipe_lost, 1);
@@ -71,8 +86,9 @@ static __always_inline bool pipe_keep(bool selected, const struct pipe_id *id)
 	if (!filter_active)
 		return true;
 	if (selected) {
-		if (!bpf_map_lookup_elem(&pipe_interest, id))
-			bpf_map_update_elem(&pipe_interest, id, &one, BPF_ANY);
+		if (!bpf_map_lookup_elem(&pipe_interest, id) &&
+		    !bpf_map_update_elem(&pipe_interest, id, &one, BPF_ANY) && !pipe_interest_any)
+			pipe_interest_any = 1;
 		return true;
 	}
 	return bpf_map_lookup_elem(&pipe_interest, id) != NULL;
@@ -113,7 +129,7 @@ static __always_inline void pipe_announce(const struct pipe_file *pf, __u64 take
 	r->path[0] = '\0';
 	if (s)
 		bpf_probe_read_kernel(r->path, sizeof(r->path), s->buf);
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 struct pipe_iov_ctx {
@@ -231,7 +247,7 @@ static __always_inline void pipe_write_begin(struct pipe_inflight *in, const str
 	b->data_cap = capture ? data_max : 0;
 	b->lost = pipe_lost;
 	b->pad = 0;
-	bpf_ringbuf_submit(b, 0);
+	record_submit(b);
 }
 
 /* Entry of a syscall that writes into wfd and/or reads from rfd (-1: none). */
@@ -239,29 +255,31 @@ static __always_inline int pipe_enter(long nr, __u16 op, long rfd, long wfd, con
 				      bool iov, __u32 vlen, __u64 count, bool capture)
 {
 	struct pipe_file rp = {}, wp = {};
-	struct pipe_inflight in = {};
-	__u32 tgid, tid;
-	bool sel, self, any = false;
-	__u64 id;
+	struct pipe_inflight in = {}, *e;
+	struct file *wf, *rf;
+	__u32 tgid;
+	bool sel, self;
 
-	if (wfd >= 0 && pipe_of_fd(wfd, &wp))
-		any = true;
-	if (rfd >= 0 && pipe_of_fd(rfd, &rp))
-		any = true;
-	if (!any)
+	wf = wfd >= 0 ? pipe_fifo_of_fd(wfd) : NULL;
+	rf = rfd >= 0 ? pipe_fifo_of_fd(rfd) : NULL;
+	if (!wf && !rf)
 		return 0;
-	id = bpf_get_current_pid_tgid();
-	tgid = id >> 32;
-	tid = (__u32)id;
+	tgid = bpf_get_current_pid_tgid() >> 32;
 	/*
 	 * ipcsnoop itself is never an end of an edge, but its own output may go
 	 * into a pipe (ipcsnoop | less): its writes are booked (PIPE_W_SELF), or
 	 * the reader's reads of them would be bytes from nowhere, printed, read...
 	 */
 	self = tgid == self_tgid;
-	if (self && !wp.inode)
+	if (self && !wf)
 		return 0;
 	sel = !self && current_selected(tgid);
+	if (!self && !pipe_filter_passes(sel))
+		return 0;
+	if (wf)
+		pipe_fill(wf, &wp);
+	if (rf)
+		pipe_fill(rf, &rp);
 	in.enter_ts = bpf_ktime_get_ns();
 	in.nr = nr;
 	in.op = op;
@@ -278,7 +296,11 @@ static __always_inline int pipe_enter(long nr, __u16 op, long rfd, long wfd, con
 	}
 	if (!in.wr.ino && !in.rd.ino)
 		return 0;
-	if (bpf_map_update_elem(&pipe_inflight, &tid, &in, BPF_ANY) && in.wr.ino) {
+	e = bpf_task_storage_get(&pipe_inflight, bpf_get_current_task_btf(), NULL,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (e)
+		*e = in;
+	else if (in.wr.ino) {
 		count_drop(IPC_PIPE);
 		pipe_lose();
 	}
@@ -306,19 +328,22 @@ static __always_inline void pipe_emit_read(const struct pipe_file *pf, __s32 fd,
 		r->flags |= PIPE_R_EMPTY;
 	r->lost = pipe_lost;
 	r->pad = 0;
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 static __always_inline int pipe_exit(long nr, long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct pipe_inflight in, *e;
 
-	e = bpf_map_lookup_elem(&pipe_inflight, &tid);
-	if (!e)
+	/* a task without any BPF task storage (most): out on one load */
+	if (bpf_core_field_exists(task->bpf_storage) && !task->bpf_storage)
+		return 0;
+	e = bpf_task_storage_get(&pipe_inflight, task, NULL, 0);
+	if (!e || e->nr == PIPE_NR_NONE)
 		return 0;
 	in = *e;
-	bpf_map_delete_elem(&pipe_inflight, &tid);
+	e->nr = PIPE_NR_NONE;
 	if (in.nr != nr)
 		return 0;                       /* stale: its exit was never seen */
 	if (in.wr.ino) {
@@ -337,7 +362,7 @@ static __always_inline int pipe_exit(long nr, long ret)
 			w->flags = in.wflags;
 			w->lost = pipe_lost;
 			w->pad = 0;
-			bpf_ringbuf_submit(w, 0);
+			record_submit(w);
 		}
 	}
 	if (in.rd.ino && ret > 0) {
@@ -359,7 +384,9 @@ static __always_inline int pipe_read_exit(long ret, __u16 op)
 {
 	struct pipe_file pf = {};
 	struct pt_regs *regs;
+	struct file *f;
 	__u32 tgid;
+	bool sel;
 	long fd;
 
 	if (ret <= 0)
@@ -367,11 +394,17 @@ static __always_inline int pipe_read_exit(long ret, __u16 op)
 	tgid = bpf_get_current_pid_tgid() >> 32;
 	if (tgid == self_tgid)
 		return 0;
+	/* a BTF pointer: a direct load where the architecture allows it */
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	fd = (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
-	if (!pipe_of_fd(fd, &pf))
+	fd = (int)PT_REGS_PARM1_SYSCALL(regs);
+	f = pipe_fifo_of_fd(fd);
+	if (!f)
 		return 0;
-	if (!pipe_keep(current_selected(tgid), &pf.id))
+	sel = current_selected(tgid);
+	if (!pipe_filter_passes(sel))
+		return 0;
+	pipe_fill(f, &pf);
+	if (!pipe_keep(sel, &pf.id))
 		return 0;
 	pipe_emit_read(&pf, fd, op, ret);
 	return 0;

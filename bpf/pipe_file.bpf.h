@@ -53,6 +53,11 @@ struct pipe_file {
 	bool packet;                  /* O_DIRECT: packet mode */
 };
 
+/* Read-only view of a kernel pointer (typed: 6.2+; untyped, btf_id 0: 6.16+,
+ * probed by the loader): loads through it are inlined, exception-handled
+ * reads instead of one helper call each. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
 /* current->files->fdt->fd[fd], or NULL. Direct (BTF) loads from the task:
  * on the hot path, one helper call instead of one per pointer. */
 static __always_inline struct file *pipe_fd_file(long fd_arg)
@@ -69,24 +74,58 @@ static __always_inline struct file *pipe_fd_file(long fd_arg)
 	if (!fdt || (unsigned int)fd >= fdt->max_fds)
 		return NULL;
 	fds = fdt->fd;
+	if (rdonly_void_cast)       /* a constant: the verifier drops the other branch */
+		return *(struct file **)bpf_rdonly_cast(&fds[fd], 0);
 	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
 		return NULL;
 	return f;
 }
 
-/* Is fd a pipe or FIFO? The hot-path test: a few loads, then out. */
-static __always_inline bool pipe_of_fd(long fd, struct pipe_file *pf)
+/* The file's mode bits (S_IFMT part). */
+static __always_inline __u32 pipe_file_mode(struct file *f)
+{
+	struct inode *inode;
+
+	if (bpf_rdonly_cast) {      /* resolved at load: a constant to the verifier */
+		struct file *tf = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+
+		inode = tf->f_inode;
+		return inode ? inode->i_mode & PIPE_S_IFMT : 0;
+	}
+	inode = BPF_CORE_READ(f, f_inode);
+	return inode ? BPF_CORE_READ(inode, i_mode) & PIPE_S_IFMT : 0;
+}
+
+/* The pipe or FIFO behind fd, or NULL. The hot-path test: a few loads, then out. */
+static __always_inline struct file *pipe_fifo_of_fd(long fd)
 {
 	struct file *f = pipe_fd_file(fd);
+
+	return f && pipe_file_mode(f) == PIPE_S_IFIFO ? f : NULL;
+}
+
+/* What the records need to know about a pipe's file (off the hot path). */
+static __always_inline void pipe_fill(struct file *f, struct pipe_file *pf)
+{
 	struct inode *inode;
 	struct super_block *sb;
 
-	if (!f)
-		return false;
+	if (bpf_rdonly_cast) {      /* direct loads, as in pipe_file_mode */
+		struct file *tf = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+
+		inode = tf->f_inode;
+		sb = inode->i_sb;
+		pf->file = f;
+		pf->inode = inode;
+		pf->id.ino = inode->i_ino;
+		pf->id.dev = sb->s_dev;
+		pf->id.pad = 0;
+		pf->named = sb->s_magic != PIPE_PIPEFS_MAGIC;
+		pf->writer = tf->f_mode & PIPE_FMODE_WRITE;
+		pf->packet = tf->f_flags & PIPE_O_DIRECT;
+		return;
+	}
 	inode = BPF_CORE_READ(f, f_inode);
-	if (!inode || (BPF_CORE_READ(inode, i_mode) & PIPE_S_IFMT) != PIPE_S_IFIFO)
-		return false;
-	/* a pipe: the rest is off the hot path */
 	sb = BPF_CORE_READ(inode, i_sb);
 	pf->file = f;
 	pf->inode = inode;
@@ -96,6 +135,16 @@ static __always_inline bool pipe_of_fd(long fd, struct pipe_file *pf)
 	pf->named = BPF_CORE_READ(sb, s_magic) != PIPE_PIPEFS_MAGIC;
 	pf->writer = BPF_CORE_READ(f, f_mode) & PIPE_FMODE_WRITE;
 	pf->packet = BPF_CORE_READ(f, f_flags) & PIPE_O_DIRECT;
+}
+
+/* Is fd a pipe or FIFO? If so, fill pf. */
+static __always_inline bool pipe_of_fd(long fd, struct pipe_file *pf)
+{
+	struct file *f = pipe_fifo_of_fd(fd);
+
+	if (!f)
+		return false;
+	pipe_fill(f, pf);
 	return true;
 }
 

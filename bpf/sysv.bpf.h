@@ -80,6 +80,10 @@ struct {
 	__type(value, __u8);
 } sysv_queue_interest SEC(".maps");
 
+/* Set once sysv_queue_interest holds a queue (here, or seeded by the loader
+ * for -p): until then an unselected process's queue op is out without a lookup. */
+__u32 sysv_queue_interest_any = 0;
+
 static __always_inline bool sysv_queue_kept(const struct sysv_call *c, __u64 id, __u32 ns,
 					    __u32 kind)
 {
@@ -89,11 +93,21 @@ static __always_inline bool sysv_queue_kept(const struct sysv_call *c, __u64 id,
 	if (!filter_active)
 		return true;
 	if (c->selected) {
-		if (!bpf_map_lookup_elem(&sysv_queue_interest, &key))
-			bpf_map_update_elem(&sysv_queue_interest, &key, &one, BPF_ANY);
+		if (!bpf_map_lookup_elem(&sysv_queue_interest, &key) &&
+		    !bpf_map_update_elem(&sysv_queue_interest, &key, &one, BPF_ANY) &&
+		    !sysv_queue_interest_any)
+			sysv_queue_interest_any = 1;
 		return true;
 	}
+	if (!sysv_queue_interest_any)
+		return false;
 	return bpf_map_lookup_elem(&sysv_queue_interest, &key) != NULL;
+}
+
+/* The task's ipc namespace, by direct loads from a BTF task pointer */
+static __always_inline __u32 sysv_ipc_ns(struct task_struct *cur)
+{
+	return cur->nsproxy->ipc_ns->ns.inum;
 }
 
 /* The syscall's return value, read once (clang may otherwise re-derive the
@@ -119,9 +133,15 @@ static __always_inline struct sysv_call *sysv_enter(__u32 nr)
 		return NULL;
 	c->nr = nr;
 	c->selected = current_selected(tgid);
+	/* filter first: an unselected send/receive while no queue is of interest */
+	if ((nr == SC_MSGSND || nr == SC_MSGRCV) && filter_active && !c->selected &&
+	    !sysv_queue_interest_any) {
+		c->nr = SC_SKIP;
+		return NULL;
+	}
 	c->enter_ts = bpf_ktime_get_ns();
 	c->nvcsw = cur->nvcsw;
-	c->ipc_ns = BPF_CORE_READ(cur, nsproxy, ipc_ns, ns.inum);
+	c->ipc_ns = sysv_ipc_ns(cur);
 	c->via = SYSV_WAKE_NONE;
 	c->waker_selected = 0;
 	return c;
@@ -148,17 +168,21 @@ static __always_inline struct sysv_call *sysv_exit_or_regs(__u32 nr)
 {
 	struct task_struct *cur = bpf_get_current_task_btf();
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct sysv_call *c = sysv_exit(nr);
+	struct sysv_call *c = bpf_task_storage_get(&sysv_calls, cur, 0, 0);
 	struct pt_regs *regs;
 
-	if (c || tgid == self_tgid)
+	if (c && c->nr == nr) {         /* as sysv_exit, with one lookup for both cases */
+		c->nr = SC_NONE;
 		return c;
-	c = bpf_task_storage_get(&sysv_calls, cur, 0, 0);
+	}
+	if (tgid == self_tgid)
+		return NULL;
 	if (c && c->nr == SC_SKIP) {    /* entered, but the filter left it out */
 		c->nr = SC_NONE;
 		return NULL;
 	}
-	c = bpf_task_storage_get(&sysv_calls, cur, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!c)
+		c = bpf_task_storage_get(&sysv_calls, cur, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!c)
 		return NULL;
 	regs = (struct pt_regs *)bpf_task_pt_regs(cur);
@@ -171,7 +195,7 @@ static __always_inline struct sysv_call *sysv_exit_or_regs(__u32 nr)
 	c->selected = current_selected(tgid);
 	c->enter_ts = 0;
 	c->nvcsw = ~0ull;       /* it was waiting when tracing started */
-	c->ipc_ns = BPF_CORE_READ(cur, nsproxy, ipc_ns, ns.inum);
+	c->ipc_ns = sysv_ipc_ns(cur);
 	c->via = SYSV_WAKE_NONE;
 	c->waker_selected = 0;
 	return c;
@@ -277,7 +301,7 @@ static __always_inline void sysv_get_exit(struct trace_event_raw_sys_exit *ctx, 
 	r->size = c->arg[2];
 	r->flags = c->arg[1];
 	r->ret = ret;
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 SEC("tracepoint/syscalls/sys_exit_msgget")
@@ -306,7 +330,7 @@ static __always_inline void msg_snd_record(struct sysv_call *c, const char *msgp
 	r->mtype_ok = bpf_probe_read_user(&r->mtype, sizeof(r->mtype), msgp) == 0;
 	r->pad = 0;
 	sysv_fingerprint(&r->fp, msgp + sizeof(long), r->msgsz);
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 SEC("tracepoint/syscalls/sys_enter_msgsnd")
@@ -344,7 +368,7 @@ static __always_inline void sysv_done(struct trace_event_raw_sys_exit *ctx, __u3
 	r->id = c->id;
 	r->dev = c->arg[0];
 	r->pad = 0;
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 SEC("tracepoint/syscalls/sys_exit_msgsnd")
@@ -419,7 +443,7 @@ int msg_rcv_exit(struct trace_event_raw_sys_exit *ctx)
 		sysv_fingerprint(&r->fp, msgp + sizeof(long), ret);
 		r->data_len = sysv_capture(r->data, msgp + sizeof(long), ret);
 	}
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }
 
@@ -457,7 +481,7 @@ static __always_inline void sysv_ctl_exit(struct trace_event_raw_sys_exit *ctx, 
 	r->semnum = c->arg[1];
 	r->val = c->arg[2];
 	r->ret = ret;
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 SEC("tracepoint/syscalls/sys_exit_msgctl")
@@ -562,7 +586,7 @@ int shm_at_exit(struct trace_event_raw_sys_exit *ctx)
 	r->size = x.size;
 	r->seg_id = x.id;
 	__builtin_memcpy(r->name, x.name, sizeof(r->name));
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }
 
@@ -596,7 +620,7 @@ int shm_dt_exit(struct trace_event_raw_sys_exit *ctx)
 	r->addr = c->arg[0];
 	r->seg_id = c->id;
 	r->ret = ret;
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }
 
@@ -645,7 +669,7 @@ static __always_inline void shm_task_record(__u32 event, __u32 tgid, struct task
 		r->child_tgid = child->tgid;
 		BPF_CORE_READ_STR_INTO(&r->child_comm, child, comm);
 	}
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -782,7 +806,7 @@ static __always_inline void sem_op_exit(struct trace_event_raw_sys_exit *ctx, bo
 	r->waker_nsops = c->waker_nsops;
 	r->waker_cmd = c->waker_cmd;
 	__builtin_memcpy(r->waker_ops, c->waker_ops, sizeof(r->waker_ops));
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 SEC("tracepoint/syscalls/sys_exit_semop")
@@ -961,7 +985,7 @@ int mq_open_exit(struct trace_event_raw_sys_exit *ctx)
 		/* failed: the name as asked (libc passes it without the leading '/') */
 		bpf_probe_read_user_str(r->q.name, sizeof(r->q.name), (const char *)c->arg[0]);
 	}
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }
 
@@ -997,7 +1021,7 @@ int mq_unlink_exit(struct trace_event_raw_sys_exit *ctx)
 	r->q.dev = 0;
 	r->q.curmsgs = -1;
 	bpf_probe_read_user_str(r->q.name, sizeof(r->q.name), name);
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }
 
@@ -1019,7 +1043,7 @@ static __always_inline void mq_snd_record(struct sysv_call *c, int mqdes, const 
 	c->id = r->q.ino;
 	c->arg[0] = r->q.dev;
 	sysv_fingerprint(&r->fp, ptr, len);
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 }
 
 SEC("tracepoint/syscalls/sys_enter_mq_timedsend")
@@ -1102,6 +1126,6 @@ int mq_rcv_exit(struct trace_event_raw_sys_exit *ctx)
 		sysv_fingerprint(&r->fp, buf, ret);
 		r->data_len = sysv_capture(r->data, buf, ret);
 	}
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }

@@ -314,7 +314,7 @@ static __always_inline bool unix_agg_stream(const struct unix_rx_group *g)
 	r->data_len = 0;
 	r->data_max = data_max;
 	__builtin_memcpy(&r->sender, &g->sender, sizeof(r->sender));
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return true;
 }
 
@@ -449,7 +449,7 @@ int BPF_PROG(unix_ready, const struct sock *sk)
 			r->skb = key;
 			r->rx_tid = old->tid;
 			r->len = tag.len;
-			bpf_ringbuf_submit(r, 0);
+			record_submit(r);
 		}
 		bpf_map_update_elem(&unix_tags, &key, &tag, BPF_ANY);
 		return 0;
@@ -585,7 +585,7 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 				r->data_len = n;
 		}
 	}
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	bpf_map_update_elem(&unix_pending, &tid, &(__u8){1}, BPF_ANY);
 	return 0;
 }
@@ -611,7 +611,7 @@ int BPF_PROG(unix_recv, struct sock *sk, int ret, int flags)
 	r->ret = ret;
 	r->flags = flags;
 	unix_sock_fill(&r->sock, sk);
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }
 
@@ -669,7 +669,7 @@ static __always_inline int unix_accepted(long fd)
 		unix_sock_fill(&r->client, client);
 	else
 		__builtin_memset(&r->client, 0, sizeof(r->client));
-	bpf_ringbuf_submit(r, 0);
+	record_submit(r);
 	return 0;
 }
 

@@ -99,10 +99,16 @@ unsigned edge_object_len(const struct edge *e)
 	return e->object_len ? e->object_len : strnlen(e->object, sizeof(e->object));
 }
 
+bool edge_details_wanted = true;
+
 void edge_set_detail(struct edge *e, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!edge_details_wanted) {
+		e->detail[0] = '\0';
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
 	va_end(ap);

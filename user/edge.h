@@ -68,6 +68,9 @@ void edge_set_object(struct edge *e, const char *fmt, ...) __attribute__((format
 void edge_set_object_bytes(struct edge *e, const void *bytes, size_t len);
 /* Bytes of e->object the sinks print */
 unsigned edge_object_len(const struct edge *e);
+/* Only the text sink prints details: main turns them off otherwise (JSON, -s),
+ * and edge_set_detail then leaves detail empty without formatting it. */
+extern bool edge_details_wanted;
 void edge_set_detail(struct edge *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 const char *ipc_kind_name(enum ipc_kind kind);

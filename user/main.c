@@ -369,10 +369,13 @@ static int setup(struct run *r)
 			return -1;
 	/* pipes: the pipes -p processes already hold are of interest from the start */
 	for (int i = 0; i < r->env.npids && kind_selected(&r->env, IPC_PIPE); i++)
-		pipe_seed_interest(tracer__map_fd(r->tracer, "pipe_interest"), r->env.pids[i]);
+		if (pipe_seed_interest(tracer__map_fd(r->tracer, "pipe_interest"), r->env.pids[i]) > 0)
+			tracer__pipe_interest_seeded(r->tracer);
 	/* message queues: the queue a -p process already waits on */
 	for (int i = 0; i < r->env.npids && kind_selected(&r->env, IPC_MSG); i++)
-		sysv_seed_interest(tracer__map_fd(r->tracer, "sysv_queue_interest"), r->env.pids[i]);
+		if (sysv_seed_interest(tracer__map_fd(r->tracer, "sysv_queue_interest"),
+				       r->env.pids[i]) > 0)
+			tracer__sysv_interest_seeded(r->tracer);
 	if (r->have_cmd && tracer__trace_pid(r->tracer, r->cmd.pid))
 		return -1;
 	/* everything privileged is done: programs attached, maps and files open, COMMAND forked */
@@ -400,6 +403,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	output_init(&r.out, out, r.env.json, r.env.relative_time);
 	r.out.quiet_events = r.env.summary_only;
+	edge_details_wanted = !r.env.json && !r.env.summary_only;
 	r.interval_start_ns = r.out.start_ns;
 	if (summary_init(&r.total) || summary_init(&r.interval) ||
 	    correlator_init(&r.corr, on_edge, &r)) {

@@ -43,48 +43,162 @@ void format_wall_time(const struct output *o, __u64 ts_ns, char *buf, size_t cap
 	}
 }
 
+/* "YYYY-MM-DDTHH:MM:SS." of the last second formatted: edges come in bursts */
+static struct {
+	time_t sec;
+	bool valid;
+	size_t len;
+	char text[40];
+} iso_prefix;
+
 void format_iso_time(const struct output *o, __u64 ts_ns, char *buf, size_t cap)
 {
 	__u64 real = ts_ns + o->real_minus_mono_ns;
 	time_t sec = real / 1000000000ull;
-	struct tm tm;
+	unsigned long long ns = real % 1000000000ull;
 
-	gmtime_r(&sec, &tm);
-	snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%09lluZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 (unsigned long long)(real % 1000000000ull));
+	if (!iso_prefix.valid || iso_prefix.sec != sec) {
+		struct tm tm;
+		int n;
+
+		gmtime_r(&sec, &tm);
+		n = snprintf(iso_prefix.text, sizeof(iso_prefix.text), "%04d-%02d-%02dT%02d:%02d:%02d.",
+			     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			     tm.tm_sec);
+		iso_prefix.valid = n > 0 && (size_t)n < sizeof(iso_prefix.text);
+		iso_prefix.len = iso_prefix.valid ? n : 0;
+		iso_prefix.sec = sec;
+	}
+	if (!iso_prefix.valid || cap < iso_prefix.len + 11) {
+		snprintf(buf, cap, "%s%09lluZ", iso_prefix.text, ns);
+		return;
+	}
+	memcpy(buf, iso_prefix.text, iso_prefix.len);
+	for (int i = 8; i >= 0; i--, ns /= 10)
+		buf[iso_prefix.len + i] = '0' + ns % 10;
+	buf[iso_prefix.len + 9] = 'Z';
+	buf[iso_prefix.len + 10] = '\0';
+}
+
+/*
+ * A JSON line is built here and written with one fwrite: stdio's printf
+ * machinery per field cost more than everything else ipcsnoop does per
+ * record. Appends never overflow: a full buffer is written out first.
+ */
+#define OB_ESC_MAX (6 * 512)      /* json_put_string's cap, escaped */
+
+struct obuf {
+	FILE *f;
+	size_t len;
+	char b[2 * OB_ESC_MAX + 1024];
+};
+
+static void ob_flush(struct obuf *ob)
+{
+	if (ob->len)
+		fwrite(ob->b, 1, ob->len, ob->f);
+	ob->len = 0;
+}
+
+/* Room for n more bytes (n <= sizeof(ob->b)) */
+static char *ob_room(struct obuf *ob, size_t n)
+{
+	if (sizeof(ob->b) - ob->len < n)
+		ob_flush(ob);
+	return ob->b + ob->len;
+}
+
+static void ob_mem(struct obuf *ob, const char *s, size_t n)
+{
+	if (n > sizeof(ob->b)) {
+		ob_flush(ob);
+		fwrite(s, 1, n, ob->f);
+		return;
+	}
+	memcpy(ob_room(ob, n), s, n);
+	ob->len += n;
+}
+
+static void ob_str(struct obuf *ob, const char *s)
+{
+	ob_mem(ob, s, strlen(s));
+}
+
+static void ob_u64(struct obuf *ob, unsigned long long v)
+{
+	char t[20];
+	int i = sizeof(t);
+
+	do {
+		t[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	ob_mem(ob, t + i, sizeof(t) - i);
+}
+
+static void ob_s64(struct obuf *ob, long long v)
+{
+	if (v < 0) {
+		ob_mem(ob, "-", 1);
+		ob_u64(ob, -(unsigned long long)v);
+	} else {
+		ob_u64(ob, v);
+	}
+}
+
+static void ob_json_string(struct obuf *ob, const void *s, size_t len)
+{
+	char *p;
+
+	if (len > 512)
+		len = 512;
+	p = ob_room(ob, OB_ESC_MAX + 3);
+	p[0] = '"';
+	ob->len += 1 + escape_json(p + 1, OB_ESC_MAX + 1, s, len);
+	ob->b[ob->len++] = '"';
+}
+
+static void ob_endpoint(struct obuf *ob, const struct endpoint *ep)
+{
+	ob_str(ob, "{\"pid\":");
+	ob_u64(ob, ep->pid);
+	ob_str(ob, ",\"tid\":");
+	ob_u64(ob, ep->tid);
+	ob_str(ob, ",\"comm\":");
+	ob_json_string(ob, ep->comm, strnlen(ep->comm, sizeof(ep->comm)));
+	if (!ep->known)
+		ob_str(ob, ",\"known\":false");
+	if (ep->start_ns) {
+		ob_str(ob, ",\"start_mono_ns\":");
+		ob_u64(ob, ep->start_ns);
+	}
+	if (ep->ns_pid) {
+		const char *cg = cgroup_path(ep->cgroup_id);
+
+		ob_str(ob, ",\"ns_pid\":");
+		ob_u64(ob, ep->ns_pid);
+		if (cg) {
+			ob_str(ob, ",\"cgroup\":");
+			ob_json_string(ob, cg, strlen(cg));
+		}
+	}
+	ob_mem(ob, "}", 1);
 }
 
 void json_put_string(FILE *f, const void *s, size_t len)
 {
-	char buf[6 * 512 + 1];
+	struct obuf ob = { .f = f };
 
-	if (len > 512)
-		len = 512;
-	escape_json(buf, sizeof(buf), s, len);
-	fputc('"', f);
-	fputs(buf, f);
-	fputc('"', f);
+	ob_json_string(&ob, s, len);
+	ob_flush(&ob);
 }
 
 void json_put_endpoint(FILE *f, const struct endpoint *ep)
 {
-	fprintf(f, "{\"pid\":%u,\"tid\":%u,\"comm\":", ep->pid, ep->tid);
-	json_put_string(f, ep->comm, strnlen(ep->comm, sizeof(ep->comm)));
-	if (!ep->known)
-		fputs(",\"known\":false", f);
-	if (ep->start_ns)
-		fprintf(f, ",\"start_mono_ns\":%llu", (unsigned long long)ep->start_ns);
-	if (ep->ns_pid) {
-		const char *cg = cgroup_path(ep->cgroup_id);
+	struct obuf ob = { .f = f };
 
-		fprintf(f, ",\"ns_pid\":%u", ep->ns_pid);
-		if (cg) {
-			fputs(",\"cgroup\":", f);
-			json_put_string(f, cg, strlen(cg));
-		}
-	}
-	fputc('}', f);
+	ob_endpoint(&ob, ep);
+	ob_flush(&ob);
 }
 
 void text_endpoint(const struct endpoint *ep, char *pid, size_t pcap, char *comm, size_t ccap)
@@ -135,36 +249,46 @@ static void print_text(struct output *o, const struct edge *e)
 
 static void print_json(struct output *o, const struct edge *e)
 {
-	char iso[48];
-	FILE *f = o->out;
+	struct obuf ob = { .f = o->out };
+	char *p;
 
-	format_iso_time(o, e->ts_ns, iso, sizeof(iso));
-	fprintf(f, "{\"type\":\"edge\",\"time\":\"%s\",\"mono_ns\":%llu,\"kind\":\"%s\",\"src\":",
-		iso, (unsigned long long)e->ts_ns, ipc_kind_name(e->kind));
-	json_put_endpoint(f, &e->src);
-	fputs(",\"dst\":", f);
-	json_put_endpoint(f, &e->dst);
-	fputs(",\"object\":", f);
-	json_put_string(f, e->object, edge_object_len(e));
-	if (e->has_bytes)
-		fprintf(f, ",\"bytes\":%llu", (unsigned long long)e->bytes);
-	fprintf(f, ",\"exact\":%s", e->inferred ? "false" : "true");
+	ob_str(&ob, "{\"type\":\"edge\",\"time\":\"");
+	p = ob_room(&ob, 48);
+	format_iso_time(o, e->ts_ns, p, 48);
+	ob.len += strlen(p);
+	ob_str(&ob, "\",\"mono_ns\":");
+	ob_u64(&ob, e->ts_ns);
+	ob_str(&ob, ",\"kind\":\"");
+	ob_str(&ob, ipc_kind_name(e->kind));
+	ob_str(&ob, "\",\"src\":");
+	ob_endpoint(&ob, &e->src);
+	ob_str(&ob, ",\"dst\":");
+	ob_endpoint(&ob, &e->dst);
+	ob_str(&ob, ",\"object\":");
+	ob_json_string(&ob, e->object, edge_object_len(e));
+	if (e->has_bytes) {
+		ob_str(&ob, ",\"bytes\":");
+		ob_u64(&ob, e->bytes);
+	}
+	ob_str(&ob, e->inferred ? ",\"exact\":false" : ",\"exact\":true");
 	if (e->solo)
-		fputs(",\"solo\":true", f);
+		ob_str(&ob, ",\"solo\":true");
 	for (int i = 0; i < e->nattrs; i++) {
 		const struct edge_attr *a = &e->attrs[i];
 
-		fprintf(f, ",\"%s\":", a->key);
+		ob_str(&ob, ",\"");
+		ob_str(&ob, a->key);
+		ob_str(&ob, "\":");
 		switch (a->type) {
 		case ATTR_INT:
-			fprintf(f, "%lld", a->num);
+			ob_s64(&ob, a->num);
 			break;
 		case ATTR_BOOL:
-			fputs(a->num ? "true" : "false", f);
+			ob_str(&ob, a->num ? "true" : "false");
 			break;
 		case ATTR_STR:
 		case ATTR_BYTES:
-			json_put_string(f, a->str, a->len);
+			ob_json_string(&ob, a->str, a->len);
 			break;
 		}
 	}
@@ -172,9 +296,12 @@ static void print_json(struct output *o, const struct edge *e)
 		char b64[4 * (IPCSNOOP_DATA_MAX / 3 + 1) + 1];
 
 		base64_encode(b64, sizeof(b64), e->data, e->data_len);
-		fprintf(f, ",\"data\":\"%s\"", b64);
+		ob_str(&ob, ",\"data\":\"");
+		ob_str(&ob, b64);
+		ob_mem(&ob, "\"", 1);
 	}
-	fputs("}\n", f);
+	ob_mem(&ob, "}\n", 2);
+	ob_flush(&ob);
 }
 
 void output_edge(struct output *o, const struct edge *e)

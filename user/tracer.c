@@ -15,6 +15,7 @@
 #include <bpf/btf.h>
 #include "ipcsnoop.skel.h"
 #include "edge.h"
+#include "kfunc_probe.h"
 #include "log.h"
 #include "tracer.h"
 
@@ -109,7 +110,8 @@ static void configure(struct ipcsnoop_bpf *skel, const struct env *env)
 		bpf_map__set_max_entries(skel->maps.unix_agg, 1);
 		bpf_map__set_max_entries(skel->maps.unix_rx_agg, 1);
 	}
-	skel->rodata->wakeup_bytes = env->ringbuf_bytes / 4;
+	/* small steps: a reader that sleeps is woken long before the ring fills */
+	skel->rodata->wakeup_bytes = env->ringbuf_bytes / 64;
 	bpf_map__set_max_entries(skel->maps.events, env->ringbuf_bytes);
 	bpf_object__for_each_program(prog, skel->obj) {
 		bool on = program_wanted(env, bpf_program__name(prog));
@@ -155,6 +157,7 @@ static int drop_missing_kinds(struct ipcsnoop_bpf *skel, const struct env *env)
 
 	if (!vmlinux)
 		p_debug("cannot read the kernel's BTF to probe tracepoints: %s", strerror(errno));
+	skel->rodata->rdonly_void_cast = probe_rdonly_void_cast(vmlinux);
 	bpf_object__for_each_program(prog, skel->obj) {
 		const char *sec = bpf_program__section_name(prog);
 		int kind = program_kind(bpf_program__name(prog));
@@ -266,6 +269,16 @@ int tracer__map_fd(struct tracer *t, const char *name)
 	struct bpf_map *map = bpf_object__find_map_by_name(t->skel->obj, name);
 
 	return map ? bpf_map__fd(map) : -1;
+}
+
+void tracer__pipe_interest_seeded(struct tracer *t)
+{
+	t->skel->bss->pipe_interest_any = 1;
+}
+
+void tracer__sysv_interest_seeded(struct tracer *t)
+{
+	t->skel->bss->sysv_queue_interest_any = 1;
 }
 
 int tracer__poll(struct tracer *t, int timeout_ms)

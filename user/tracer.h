@@ -17,6 +17,10 @@ struct tracer *tracer__new(const struct env *env, record_fn on_record, void *ctx
 int tracer__trace_pid(struct tracer *t, __u32 pid);
 /* The fd of a BPF map by name (for per-kind set-up), or -1 */
 int tracer__map_fd(struct tracer *t, const char *name);
+/* The loader put pipes into pipe_interest (-p): the kernel side must look at pipes. */
+void tracer__pipe_interest_seeded(struct tracer *t);
+/* Likewise for message queues (sysv_queue_interest). */
+void tracer__sysv_interest_seeded(struct tracer *t);
 /* Wait up to timeout_ms for records; returns records handled or -errno. */
 int tracer__poll(struct tracer *t, int timeout_ms);
 /* Hand over everything already in the ring buffer. */

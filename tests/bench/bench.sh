@@ -162,7 +162,16 @@ declare -A MODE_ARGS=([json]="-j" [summary]="-s" [filtered]="-j -p SLEEPER")
 declare -A MODE_PROGS FLOOR_OF
 
 start_sleeper() {
-	sleep 1000000 &
+	# unrelated: it holds no file of the bench (our stdout may be a pipe,
+	# which -p would make a pipe of interest): stdio from/to /dev/null, the
+	# other inherited fds closed
+	(
+		for f in /proc/"$BASHPID"/fd/*; do
+			f=${f##*/}
+			[ "$f" -gt 2 ] && eval "exec $f>&-"
+		done
+		exec sleep 1000000
+	) </dev/null >/dev/null 2>&1 &
 	SLEEPER_PID=$!
 	disown "$SLEEPER_PID"
 }

@@ -16,5 +16,6 @@
 #include "pipe.bpf.h"
 #include "unix.bpf.h"
 #include "sysv.bpf.h"
+#include "fn_pipe.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -71,10 +71,9 @@ static __always_inline struct file *pipe_fd_file(long fd_arg)
 	return f;
 }
 
-/* Is fd a pipe or FIFO? The hot-path test: a few loads, then out. */
-static __always_inline bool pipe_of_fd(long fd, struct pipe_file *pf)
+/* Is the file a pipe or FIFO? The hot-path test: a few loads, then out. */
+static __always_inline bool pipe_of_file(struct file *f, struct pipe_file *pf)
 {
-	struct file *f = pipe_fd_file(fd);
 	struct inode *inode;
 	struct super_block *sb;
 
@@ -94,6 +93,12 @@ static __always_inline bool pipe_of_fd(long fd, struct pipe_file *pf)
 	pf->writer = BPF_CORE_READ(f, f_mode) & PIPE_FMODE_WRITE;
 	pf->packet = BPF_CORE_READ(f, f_flags) & PIPE_O_DIRECT;
 	return true;
+}
+
+/* Is fd a pipe or FIFO? */
+static __always_inline bool pipe_of_fd(long fd, struct pipe_file *pf)
+{
+	return pipe_of_file(pipe_fd_file(fd), pf);
 }
 
 struct pipe_occ_ctx {

@@ -7,6 +7,9 @@ DEMOS=${DEMOS:-$PWD/.output/demos}
 TMP=$(mktemp -d /tmp/ipcsnoop-test.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
+# IPCSNOOP_BACKEND (set by the test guests): every run takes --backend with it
+BACKEND_OPT=(${IPCSNOOP_BACKEND:+--backend "$IPCSNOOP_BACKEND"})
+
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; }
 skip() { echo "SKIP: $*"; }
@@ -51,7 +54,8 @@ require_cmd() {   # require_cmd TOOL WHAT
 trace() {
 	local name=$1
 	shift
-	timeout 120 "$IPCSNOOP" -j -o "$TMP/$name.json" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
+	timeout 120 "$IPCSNOOP" -j -o "$TMP/$name.json" "${BACKEND_OPT[@]}" "$@" \
+		>"$TMP/$name.out" 2>"$TMP/$name.err"
 	RC=$?
 	if [ ! -s "$TMP/$name.json" ] && [ "$RC" -ne 0 ]; then
 		echo "  ipcsnoop failed ($RC): $(head -c 400 "$TMP/$name.err")"
@@ -101,7 +105,7 @@ expect_valid_json() {
 start_bg() {
 	local name=$1 i
 	shift
-	"$IPCSNOOP" -v -j -o "$TMP/$name.json" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+	"$IPCSNOOP" -v -j -o "$TMP/$name.json" "${BACKEND_OPT[@]}" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
 	BG_PID=$!
 	for i in $(seq 1 200); do
 		grep -q '^ipcsnoop: tracing' "$TMP/$name.err" 2>/dev/null && return 0

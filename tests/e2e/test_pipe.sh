@@ -37,7 +37,7 @@ expect_edges notes "notes: exactly one edge" "true" 1
 expect_eq "notes: the child printed what it read" "$(grep -c '^21 Hello Child Process!$' "$TMP/notes.out")" 1
 
 # the same in the text output: escaped payload, bytes in the detail
-"$IPCSNOOP" -t pipe -x 64 -o "$TMP/notes.txt" -- "$DEMOS/pipe_notes" >"$TMP/notes2.out" 2>&1
+"$IPCSNOOP" "${BACKEND_OPT[@]}" -t pipe -x 64 -o "$TMP/notes.txt" -- "$DEMOS/pipe_notes" >"$TMP/notes2.out" 2>&1
 P=$(pid_of notes2 parent) C=$(pid_of notes2 child)
 if grep -qE "^[0-9:.]+ +pipe +$P pipe_notes +-> +$C pipe_notes +pipe:\[[0-9]+\] +bytes=21 write->read writes=1 data=\"Hello Child Process!\\\\x00\"$" "$TMP/notes.txt"; then
 	pass "notes: text output shows the edge and the escaped payload"
@@ -219,7 +219,7 @@ expect_edges before "before tracing: nothing else on that FIFO" "$on" 3
 
 # --- ipcsnoop | cat: the reader of ipcsnoop's own output gets no edge (no
 # bytes "from nowhere", which would be printed, read again, and so on)
-( "$IPCSNOOP" -v -t pipe -j 2>"$TMP/self.err" & echo $! >"$TMP/self.pid"; wait ) | cat >"$TMP/self.json" &
+( "$IPCSNOOP" "${BACKEND_OPT[@]}" -v -t pipe -j 2>"$TMP/self.err" & echo $! >"$TMP/self.pid"; wait ) | cat >"$TMP/self.json" &
 CATPID=$!
 for i in $(seq 1 200); do
 	grep -q '^ipcsnoop: tracing' "$TMP/self.err" 2>/dev/null && break

@@ -14,7 +14,7 @@ logs=tests/out/kernels
 timeout=${GUEST_TIMEOUT:-1500}   # seconds per kernel, boot included
 mem=${GUEST_MEM:-1G}
 smp=${GUEST_SMP:-2}
-backends="tracepoint"            # the only backend so far
+backends=${BACKENDS:-"tracepoint fentry kprobe"}   # --backend of each run
 [ $# -gt 0 ] || set -- 6.1 6.12
 mkdir -p "$cache" "$logs"
 

@@ -17,5 +17,6 @@
 #include "unix.bpf.h"
 #include "sysv.bpf.h"
 #include "fn_pipe.bpf.h"
+#include "fn_sysv.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -326,10 +326,8 @@ int msg_snd_enter(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-static __always_inline void sysv_done(struct trace_event_raw_sys_exit *ctx, __u32 nr,
-				      __u16 type, enum ipc_kind kind)
+static __always_inline void sysv_done_ret(long ret, __u32 nr, __u16 type, enum ipc_kind kind)
 {
-	long ret = sysv_ret(ctx);
 	struct sysv_call *c = sysv_exit(nr);
 	struct rec_sysv_done *r;
 
@@ -345,6 +343,12 @@ static __always_inline void sysv_done(struct trace_event_raw_sys_exit *ctx, __u3
 	r->dev = c->arg[0];
 	r->pad = 0;
 	bpf_ringbuf_submit(r, 0);
+}
+
+static __always_inline void sysv_done(struct trace_event_raw_sys_exit *ctx, __u32 nr,
+				      __u16 type, enum ipc_kind kind)
+{
+	sysv_done_ret(sysv_ret(ctx), nr, type, kind);
 }
 
 SEC("tracepoint/syscalls/sys_exit_msgsnd")
@@ -384,16 +388,12 @@ int msg_rcv_enter(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_msgrcv")
-int msg_rcv_exit(struct trace_event_raw_sys_exit *ctx)
+/* A msgrcv returned ret: what it got, from the receiver's buffer */
+static __always_inline int msg_rcv_report(struct sysv_call *c, long ret)
 {
-	long ret = sysv_ret(ctx);
-	struct sysv_call *c = sysv_exit_or_regs(SC_MSGRCV);
 	const char *msgp;
 	struct rec_msg_rcv *r;
 
-	if (!c)
-		return 0;
 	r = SYSV_RESERVE_RCV(struct rec_msg_rcv, REC_MSG_RCV, IPC_MSG);
 	if (!r)
 		return 0;
@@ -421,6 +421,17 @@ int msg_rcv_exit(struct trace_event_raw_sys_exit *ctx)
 	}
 	bpf_ringbuf_submit(r, 0);
 	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_msgrcv")
+int msg_rcv_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	long ret = sysv_ret(ctx);
+	struct sysv_call *c = sysv_exit_or_regs(SC_MSGRCV);
+
+	if (!c)
+		return 0;
+	return msg_rcv_report(c, ret);
 }
 
 SEC("tracepoint/syscalls/sys_enter_msgctl")

@@ -56,6 +56,20 @@ static const struct hook hooks[] = {
 			    { "pipe_fread_exit_fentry_2", "pipe_fread_enter_fentry_2_filtered" } },
 		.kprobe = { "pipe_fread_enter_kprobe", "pipe_fread_exit_kprobe" },
 	},
+	{
+		.name = "msg send", .kind = IPC_MSG,
+		.tp = { "msg_snd_enter", "msg_snd_exit" },
+		.targets = { { "do_msgsnd" } },
+		.fentry = { { "msg_fsnd_enter_fentry", "msg_fsnd_exit_fentry" } },
+		.kprobe = { "msg_fsnd_enter_kprobe", "msg_fsnd_exit_kprobe" },
+	},
+	{
+		.name = "msg receive", .kind = IPC_MSG,
+		.tp = { "msg_rcv_enter", "msg_rcv_exit" },
+		.targets = { { "do_msgrcv" } },
+		.fentry = { { "msg_frcv_enter_fentry", "msg_frcv_exit_fentry" } },
+		.kprobe = { "msg_frcv_enter_kprobe", "msg_frcv_exit_kprobe" },
+	},
 };
 
 #define NHOOKS (sizeof(hooks) / sizeof(hooks[0]))
@@ -284,8 +298,13 @@ int backend_choose(struct bpf_object *obj, const struct env *env, bool tracepoin
 		if (want != BACKEND_TRACEPOINT) {
 			set = target_set(h, vmlinux);
 			if (set < 0) {
-				snprintf(why[n++], sizeof(why[0]), "no function %s or %s+%s in the kernel's BTF",
-					 h->targets[0][0], h->targets[1][0], h->targets[1][1]);
+				char alt[128] = "";
+
+				if (h->targets[1][0])
+					targets_text(h, 1, alt, sizeof(alt));
+				targets_text(h, 0, funcs, sizeof(funcs));
+				snprintf(why[n++], sizeof(why[0]), "no function %s%s%s in the kernel's BTF",
+					 funcs, alt[0] ? " or " : "", alt);
 			} else {
 				targets_text(h, set, funcs, sizeof(funcs));
 				if (want == BACKEND_AUTO || want == BACKEND_FENTRY) {

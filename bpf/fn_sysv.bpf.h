@@ -119,3 +119,59 @@ int BPF_KRETPROBE(msg_frcv_exit_kprobe, long ret)
 {
 	return fn_msg_rcv_exit(ret);
 }
+
+/*
+ * Shared memory attaches: do_shmat(int shmid, char __user *shmaddr, int shmflg,
+ * ulong *raddr, unsigned long shmlba) returns 0 or -errno and puts the address
+ * in *raddr (a variable of its caller's, still there at the return): the
+ * record gets what the syscall would return.
+ */
+static __always_inline int fn_shm_at_enter(int shmid, int shmflg, const void *raddr)
+{
+	struct sysv_call *c = sysv_enter(SC_SHMAT);
+
+	if (c) {
+		c->id = shmid;
+		c->arg[1] = shmflg;
+		c->arg[2] = (__u64)raddr;
+	}
+	return 0;
+}
+
+static __always_inline int fn_shm_at_exit(long err)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	struct sysv_call *c = bpf_task_storage_get(&sysv_calls, cur, 0, 0);
+	unsigned long addr = 0;
+
+	if (!c || c->nr != SC_SHMAT)
+		return 0;
+	if (err == 0 && bpf_probe_read_kernel(&addr, sizeof(addr), (const void *)c->arg[2]))
+		err = -14;                  /* cannot happen: EFAULT rather than a wrong address */
+	return shm_at_report(err ? err : (long)addr);
+}
+
+SEC("fentry")
+int BPF_PROG(shm_fat_enter_fentry, int shmid, char *shmaddr, int shmflg, unsigned long *raddr)
+{
+	return fn_shm_at_enter(shmid, shmflg, raddr);
+}
+
+SEC("fexit")
+int BPF_PROG(shm_fat_exit_fentry, int shmid, char *shmaddr, int shmflg, unsigned long *raddr,
+	     unsigned long shmlba, long ret)
+{
+	return fn_shm_at_exit((int)ret);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(shm_fat_enter_kprobe, int shmid, char *shmaddr, int shmflg, unsigned long *raddr)
+{
+	return fn_shm_at_enter(shmid, shmflg, raddr);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(shm_fat_exit_kprobe, long ret)
+{
+	return fn_shm_at_exit((int)ret);
+}

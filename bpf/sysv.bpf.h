@@ -544,10 +544,9 @@ int shm_at_enter(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_shmat")
-int shm_at_exit(struct trace_event_raw_sys_exit *ctx)
+/* A shmat returned ret (the syscall's: an address, or -errno) */
+static __always_inline int shm_at_report(long ret)
 {
-	long ret = sysv_ret(ctx);
 	struct sysv_call *c = sysv_exit(SC_SHMAT);
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct sysv_vma_info x = {};
@@ -575,6 +574,12 @@ int shm_at_exit(struct trace_event_raw_sys_exit *ctx)
 	__builtin_memcpy(r->name, x.name, sizeof(r->name));
 	bpf_ringbuf_submit(r, 0);
 	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_shmat")
+int shm_at_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return shm_at_report(sysv_ret(ctx));
 }
 
 SEC("tracepoint/syscalls/sys_enter_shmdt")

@@ -70,6 +70,13 @@ static const struct hook hooks[] = {
 		.fentry = { { "msg_frcv_enter_fentry", "msg_frcv_exit_fentry" } },
 		.kprobe = { "msg_frcv_enter_kprobe", "msg_frcv_exit_kprobe" },
 	},
+	{
+		.name = "shm attach", .kind = IPC_SHM,
+		.tp = { "shm_at_enter", "shm_at_exit" },
+		.targets = { { "do_shmat" } },
+		.fentry = { { "shm_fat_enter_fentry", "shm_fat_exit_fentry" } },
+		.kprobe = { "shm_fat_enter_kprobe", "shm_fat_exit_kprobe" },
+	},
 };
 
 #define NHOOKS (sizeof(hooks) / sizeof(hooks[0]))

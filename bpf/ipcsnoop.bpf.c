@@ -18,5 +18,6 @@
 #include "sysv.bpf.h"
 #include "fn_pipe.bpf.h"
 #include "fn_sysv.bpf.h"
+#include "fn_unix.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -24,7 +24,7 @@
 #include "log.h"
 #include "options.h"
 
-#define MAX_TARGETS 2             /* functions per target set (a split in two) */
+#define MAX_TARGETS 3             /* functions per target set */
 #define MAX_PROGS 8
 
 struct hook {
@@ -76,6 +76,18 @@ static const struct hook hooks[] = {
 		.targets = { { "do_shmat" } },
 		.fentry = { { "shm_fat_enter_fentry", "shm_fat_exit_fentry" } },
 		.kprobe = { "shm_fat_enter_kprobe", "shm_fat_exit_kprobe" },
+	},
+	{
+		.name = "unix send", .kind = IPC_UNIX,
+		.tp = { "unix_ready" },
+		.targets = { { "sock_def_readable" } },
+		.fentry = { { "unix_fready_fentry" } },
+	},
+	{
+		.name = "unix receive", .kind = IPC_UNIX,
+		.tp = { "unix_recv" },
+		.targets = { { "unix_stream_recvmsg", "unix_dgram_recvmsg", "unix_seqpacket_recvmsg" } },
+		.fentry = { { "unix_frecv_fentry" }, { "unix_frecv_fentry_2" }, { "unix_frecv_fentry_3" } },
 	},
 };
 
@@ -302,7 +314,11 @@ int backend_choose(struct bpf_object *obj, const struct env *env, bool tracepoin
 			chosen[k].variant = BACKEND_TRACEPOINT;
 			continue;
 		}
-		if (want != BACKEND_TRACEPOINT) {
+		if (want == BACKEND_KPROBE && !h->kprobe[0]) {
+			/* like the hooks with no function variant at all: tracepoints */
+			snprintf(why[n++], sizeof(why[0]), "no kprobe variant: its programs read "
+				 "the kernel's structures directly, as only fentry allows");
+		} else if (want != BACKEND_TRACEPOINT) {
 			set = target_set(h, vmlinux);
 			if (set < 0) {
 				char alt[128] = "";
@@ -320,8 +336,10 @@ int backend_choose(struct bpf_object *obj, const struct env *env, bool tracepoin
 					else
 						n++;
 				}
-				if (got == BACKEND_TRACEPOINT &&
-				    (want == BACKEND_AUTO || want == BACKEND_KPROBE)) {
+				if (got == BACKEND_TRACEPOINT && !h->kprobe[0] && want == BACKEND_AUTO) {
+					snprintf(why[n++], sizeof(why[0]), "no kprobe variant");
+				} else if (got == BACKEND_TRACEPOINT &&
+					   (want == BACKEND_AUTO || want == BACKEND_KPROBE)) {
 					if (!probe_set(BACKEND_KPROBE, h, set, vmlinux, why[n], sizeof(why[0])))
 						got = BACKEND_KPROBE;
 					else

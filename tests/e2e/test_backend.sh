@@ -56,7 +56,7 @@ done
 # The backend the rest of this script runs with (IPCSNOOP_BACKEND, or auto)
 "$IPCSNOOP" "${BACKEND_OPT[@]}" -v -t pipe -o /dev/null -- true 2>"$TMP/used.err"
 USED=$(sed -n 's/^ipcsnoop: backend: pipe write: \([a-z]*\).*/\1/p' "$TMP/used.err")
-WHY="the tracepoint backend sees pipe writes at the write syscalls only (needs fentry or kprobes: $(sed -n 's/^ipcsnoop: backend: pipe write: tracepoints (\(.*\))$/\1/p' "$TMP/used.err"))"
+WHY="the tracepoint backend hooks pipe writes at the write syscalls only ($(sed -n 's/^ipcsnoop: backend: pipe write: tracepoints (\(.*\))$/\1/p' "$TMP/used.err"))"
 
 # --- pipe bytes written by io_uring: no write syscall, the functions see them
 trace uring -t pipe -x 8 -- "$DEMOS/pipe_uring"

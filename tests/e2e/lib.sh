@@ -22,9 +22,9 @@ require_root() {
 	fi
 }
 
-# kind_available KIND: can this kernel trace it? (its tracepoints exist)
+# kind_available KIND: can this kernel trace it with this backend? (its hooks exist)
 kind_available() {
-	"$IPCSNOOP" -t "$1" -o /dev/null -- true >/dev/null 2>"$TMP/kind-$1.err" ||
+	"$IPCSNOOP" "${BACKEND_OPT[@]}" -t "$1" -o /dev/null -- true >/dev/null 2>"$TMP/kind-$1.err" ||
 		! grep -q "cannot be traced on this kernel" "$TMP/kind-$1.err"
 }
 

@@ -52,6 +52,36 @@ struct fn_pipe_call {
 	bool capture;                 /* buf can be captured (-x) */
 };
 
+/* iov_iter's iovec array before 6.4 (then renamed __iov) */
+struct iov_iter___iov {
+	const struct iovec *iov;
+} __attribute__((preserve_access_index));
+
+/*
+ * The one user buffer an iterator covers, or NULL: ITER_UBUF (io_uring and
+ * write on newer kernels), or an ITER_IOVEC of one segment (io_uring on 6.1).
+ */
+static __always_inline const void *fn_iter_user_buf(struct iov_iter *it)
+{
+	struct iov_iter___iov *old = (void *)it;
+	const struct iovec *vec;
+	struct iovec iov;
+	__u8 type = BPF_CORE_READ(it, iter_type);
+
+	if (bpf_core_enum_value_exists(enum iter_type, ITER_UBUF) &&
+	    type == bpf_core_enum_value(enum iter_type, ITER_UBUF))
+		return BPF_CORE_READ(it, ubuf);
+	if (type != bpf_core_enum_value(enum iter_type, ITER_IOVEC) || BPF_CORE_READ(it, nr_segs) != 1)
+		return NULL;
+	if (bpf_core_field_exists(old->iov))
+		vec = BPF_CORE_READ(old, iov);
+	else
+		vec = BPF_CORE_READ(it, __iov);
+	if (bpf_probe_read_kernel(&iov, sizeof(iov), vec))
+		return NULL;
+	return iov.iov_base + BPF_CORE_READ(it, iov_offset);
+}
+
 /*
  * How this op on file was called. Through write/writev/pwritev2 (read...)
  * on an fd of that file: that syscall's op, fd and user buffers, as the
@@ -101,11 +131,9 @@ static __always_inline void fn_pipe_how(struct file *file, bool write, struct io
 			return;
 		}
 	}
-	if (write && bpf_core_enum_value_exists(enum iter_type, ITER_UBUF) &&
-	    BPF_CORE_READ(it, iter_type) == bpf_core_enum_value(enum iter_type, ITER_UBUF)) {
-		c->buf = BPF_CORE_READ(it, ubuf);
-		c->capture = true;
-	}
+	if (write)
+		c->buf = fn_iter_user_buf(it);
+	c->capture = c->buf != NULL;
 }
 
 /* A write into a pipe begins: BEGIN record, in-flight entry for its end. */

@@ -10,6 +10,15 @@ trap 'rm -rf "$TMP"' EXIT
 # IPCSNOOP_BACKEND (set by the test guests): every run takes --backend with it
 BACKEND_OPT=(${IPCSNOOP_BACKEND:+--backend "$IPCSNOOP_BACKEND"})
 
+# hook_backend HOOK: what serves HOOK ("pipe read", "msg receive"...) under the
+# backend being tested: tracepoints, fentry or kprobe (what -v says)
+hook_backend() {
+	"$IPCSNOOP" "${BACKEND_OPT[@]}" -v -o /dev/null -- true 2>&1 |
+		sed -n "s/^ipcsnoop: backend: $1: \([a-z]*\).*/\1/p" | head -n 1
+}
+# Why function hooks miss what a call already in progress at start does
+IN_FLIGHT_WHY="a call already blocked when tracing starts returns through no function-exit hook (fexit and kretprobes see only calls made after they were attached; the syscall exit tracepoints see every return)"
+
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; }
 skip() { echo "SKIP: $*"; }

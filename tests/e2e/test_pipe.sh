@@ -170,6 +170,10 @@ expect_eq "either end (-p writer): its 75 bytes to the unselected reader" \
 expect_edges wsel "either end (-p writer): nothing else" ".src.pid!=$WSEL" 0
 
 # the reader is selected and already blocked on its pipe: the writer's bytes are kept
+RB=$(hook_backend "pipe read")
+if [ "$RB" != tracepoints ]; then
+	skip "either end (-p reader holding the pipe): pipe reads on $RB: $IN_FLIGHT_WHY"
+else
 sh -c "while [ ! -e '$TMP/go2' ]; do sleep 0.05; done; printf 0123456789" | cat >"$TMP/rsel.got" &
 RSEL=$!
 sleep 0.3
@@ -181,6 +185,7 @@ stop_bg INT
 expect_edges rsel "either end (-p reader holding the pipe): sh -> cat 10 bytes, writer known" \
 	".dst.pid==$RSEL and .src.comm==\"sh\" and .bytes==10 and .exact" 1
 expect_edges rsel "either end (-p reader): no unknown writer" ".src.known==false" 0
+fi
 
 # the reader is selected and opens a FIFO later; the writer waits before writing
 mkfifo "$TMP/f2"

@@ -289,8 +289,12 @@ int backend_choose(struct bpf_object *obj, const struct env *env, bool tracepoin
 	struct btf *vmlinux = NULL;
 	int err = 0;
 
+	bool any = false;
+
 	*used_functions = false;
-	if (want != BACKEND_TRACEPOINT) {
+	for (size_t k = 0; k < NHOOKS; k++)
+		any |= kind_selected(env, hooks[k].kind);
+	if (want != BACKEND_TRACEPOINT && any) {   /* reading the BTF takes time: only if needed */
 		vmlinux = btf__load_vmlinux_btf();
 		if (!vmlinux) {
 			if (want != BACKEND_AUTO) {

@@ -16,5 +16,8 @@
 #include "pipe.bpf.h"
 #include "unix.bpf.h"
 #include "sysv.bpf.h"
+#include "fn_pipe.bpf.h"
+#include "fn_sysv.bpf.h"
+#include "fn_unix.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

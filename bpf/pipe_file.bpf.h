@@ -137,6 +137,15 @@ static __always_inline void pipe_fill(struct file *f, struct pipe_file *pf)
 	pf->packet = BPF_CORE_READ(f, f_flags) & PIPE_O_DIRECT;
 }
 
+/* Is the file a pipe or FIFO? If so, fill pf (the function hooks' test). */
+static __always_inline bool pipe_of_file(struct file *f, struct pipe_file *pf)
+{
+	if (!f || pipe_file_mode(f) != PIPE_S_IFIFO)
+		return false;
+	pipe_fill(f, pf);
+	return true;
+}
+
 /* Is fd a pipe or FIFO? If so, fill pf. */
 static __always_inline bool pipe_of_fd(long fd, struct pipe_file *pf)
 {

@@ -350,10 +350,8 @@ int msg_snd_enter(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-static __always_inline void sysv_done(struct trace_event_raw_sys_exit *ctx, __u32 nr,
-				      __u16 type, enum ipc_kind kind)
+static __always_inline void sysv_done_ret(long ret, __u32 nr, __u16 type, enum ipc_kind kind)
 {
-	long ret = sysv_ret(ctx);
 	struct sysv_call *c = sysv_exit(nr);
 	struct rec_sysv_done *r;
 
@@ -369,6 +367,12 @@ static __always_inline void sysv_done(struct trace_event_raw_sys_exit *ctx, __u3
 	r->dev = c->arg[0];
 	r->pad = 0;
 	record_submit(r);
+}
+
+static __always_inline void sysv_done(struct trace_event_raw_sys_exit *ctx, __u32 nr,
+				      __u16 type, enum ipc_kind kind)
+{
+	sysv_done_ret(sysv_ret(ctx), nr, type, kind);
 }
 
 SEC("tracepoint/syscalls/sys_exit_msgsnd")
@@ -408,16 +412,12 @@ int msg_rcv_enter(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_msgrcv")
-int msg_rcv_exit(struct trace_event_raw_sys_exit *ctx)
+/* A msgrcv returned ret: what it got, from the receiver's buffer */
+static __always_inline int msg_rcv_report(struct sysv_call *c, long ret)
 {
-	long ret = sysv_ret(ctx);
-	struct sysv_call *c = sysv_exit_or_regs(SC_MSGRCV);
 	const char *msgp;
 	struct rec_msg_rcv *r;
 
-	if (!c)
-		return 0;
 	r = SYSV_RESERVE_RCV(struct rec_msg_rcv, REC_MSG_RCV, IPC_MSG);
 	if (!r)
 		return 0;
@@ -445,6 +445,17 @@ int msg_rcv_exit(struct trace_event_raw_sys_exit *ctx)
 	}
 	record_submit(r);
 	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_msgrcv")
+int msg_rcv_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	long ret = sysv_ret(ctx);
+	struct sysv_call *c = sysv_exit_or_regs(SC_MSGRCV);
+
+	if (!c)
+		return 0;
+	return msg_rcv_report(c, ret);
 }
 
 SEC("tracepoint/syscalls/sys_enter_msgctl")
@@ -557,10 +568,9 @@ int shm_at_enter(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_shmat")
-int shm_at_exit(struct trace_event_raw_sys_exit *ctx)
+/* A shmat returned ret (the syscall's: an address, or -errno) */
+static __always_inline int shm_at_report(long ret)
 {
-	long ret = sysv_ret(ctx);
 	struct sysv_call *c = sysv_exit(SC_SHMAT);
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct sysv_vma_info x = {};
@@ -588,6 +598,12 @@ int shm_at_exit(struct trace_event_raw_sys_exit *ctx)
 	__builtin_memcpy(r->name, x.name, sizeof(r->name));
 	record_submit(r);
 	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_shmat")
+int shm_at_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return shm_at_report(sysv_ret(ctx));
 }
 
 SEC("tracepoint/syscalls/sys_enter_shmdt")

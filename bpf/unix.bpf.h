@@ -403,8 +403,8 @@ static __always_inline bool unix_agg_recv(__u32 tid, struct sock *sk, int ret)
 	return streamed;
 }
 
-SEC("tp_btf/sk_data_ready")
-int BPF_PROG(unix_ready, const struct sock *sk)
+/* sk's data is ready: in the sender, sk the receiver's (also fn_unix.bpf.h) */
+static __always_inline int unix_ready_sk(const struct sock *sk)
 {
 	struct unix_tag *old, tag = {};
 	struct sk_buff *tail;
@@ -458,6 +458,12 @@ int BPF_PROG(unix_ready, const struct sock *sk)
 	if (old->state == UNIX_TAG_SENDER && old->tid != tag.tid)
 		old->state = UNIX_TAG_CONFLICT;
 	return 0;
+}
+
+SEC("tp_btf/sk_data_ready")
+int BPF_PROG(unix_ready, const struct sock *sk)
+{
+	return unix_ready_sk(sk);
 }
 
 static __always_inline void unix_forget(const struct sk_buff *skb)
@@ -590,8 +596,8 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 	return 0;
 }
 
-SEC("tp_btf/sock_recv_length")
-int BPF_PROG(unix_recv, struct sock *sk, int ret, int flags)
+/* A receive on sk returned ret (also fn_unix.bpf.h) */
+static __always_inline int unix_recv_sk(struct sock *sk, int ret, int flags)
 {
 	struct rec_unix_recv *r;
 	bool streamed = false;
@@ -613,6 +619,12 @@ int BPF_PROG(unix_recv, struct sock *sk, int ret, int flags)
 	unix_sock_fill(&r->sock, sk);
 	record_submit(r);
 	return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(unix_recv, struct sock *sk, int ret, int flags)
+{
+	return unix_recv_sk(sk, ret, flags);
 }
 
 /* syscalls:sys_exit_* layout (see its format file) */

@@ -11,6 +11,7 @@
 #include "edge.h"
 #include "log.h"
 #include "options.h"
+#include "backend.h"
 
 #define DEFAULT_RINGBUF (4u << 20)
 #define MIN_RINGBUF 4096u
@@ -40,6 +41,9 @@ static const char usage[] =
 "  -x, --data=N         capture the first N bytes (at most %d) of each transfer:\n"
 "                       escaped text in text output, base64 in JSON (default 0)\n"
 "      --ringbuf=BYTES  kernel ring buffer size, a power of two (default 4194304)\n"
+"      --backend=NAME   how to hook the kernel: auto (default: per hook, the first\n"
+"                       of fentry, kprobe, tracepoint that works here),\n"
+"                       tracepoint, fentry or kprobe (an error where it cannot)\n"
 "  -v, --verbose        print libbpf's log and what was chosen, on stderr\n"
 "  -h, --help           print this help and exit\n"
 "\n"
@@ -205,7 +209,7 @@ static int set_user(struct env *env, const char *arg)
 	return 0;
 }
 
-enum { OPT_RINGBUF = 1000, OPT_DOT };
+enum { OPT_RINGBUF = 1000, OPT_DOT, OPT_BACKEND };
 
 static const struct option long_opts[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -220,6 +224,7 @@ static const struct option long_opts[] = {
 	{ "data", required_argument, NULL, 'x' },
 	{ "ringbuf", required_argument, NULL, OPT_RINGBUF },
 	{ "user", required_argument, NULL, 'u' },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{}
@@ -302,7 +307,7 @@ static int check_conflicts(struct env *env, bool kinds_given)
 int parse_options(struct env *env, int argc, char **argv)
 {
 	bool kinds_given = false;
-	char seen[OPT_DOT + 1] = {};
+	char seen[OPT_BACKEND + 1] = {};
 	char list[128], name[32];
 	long long v;
 	int opt;
@@ -314,7 +319,7 @@ int parse_options(struct env *env, int argc, char **argv)
 	opterr = 0;     /* our own one-line messages */
 	optind = 0;     /* glibc: a full reset, also of a half-parsed "-abc" */
 	while ((opt = getopt_long(argc, argv, "+:p:c:t:jo:sTi:x:u:vh", long_opts, NULL)) != -1) {
-		if (opt > 0 && opt <= OPT_DOT && opt != 'p' && opt != '?' && opt != ':') {
+		if (opt > 0 && opt <= OPT_BACKEND && opt != 'p' && opt != '?' && opt != ':') {
 			if (seen[opt]) {
 				p_err("%s given twice", option_spelling(opt, name, sizeof(name)));
 				return -1;
@@ -377,6 +382,17 @@ int parse_options(struct env *env, int argc, char **argv)
 			}
 			env->ringbuf_bytes = (__u32)v;
 			break;
+		case OPT_BACKEND: {
+			int b = backend_parse(optarg);
+
+			if (b < 0) {
+				p_err("unknown backend '%s' for --backend (backends: %s)", optarg,
+				      BACKEND_NAMES);
+				return -1;
+			}
+			env->backend = b;
+			break;
+		}
 		case 'u':
 			if (set_user(env, optarg))
 				return -1;

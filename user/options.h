@@ -26,6 +26,7 @@ struct env {
 	bool json;
 	const char *output_path;
 	bool verbose;
+	int backend;              /* enum backend (backend.h): --backend, default auto */
 	bool relative_time;
 	__u32 ringbuf_bytes;
 	bool summary_only;        /* -s: no per-event lines */

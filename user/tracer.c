@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "ipcsnoop.skel.h"
+#include "backend.h"
 #include "edge.h"
 #include "kfunc_probe.h"
 #include "log.h"
@@ -29,6 +30,7 @@
 struct tracer {
 	struct ipcsnoop_bpf *skel;
 	struct ring_buffer *rb;
+	struct backend_links *links;  /* kprobes attached by backend_attach */
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -213,33 +215,81 @@ static int ensure_tracefs(struct ipcsnoop_bpf *skel)
 	return 0;
 }
 
+/*
+ * Open, choose the backend per hook, load and attach. With --backend auto, a
+ * function hook that passed the probes but fails here (the verifier, an
+ * attach) is not fatal: *retry is set and the caller tries tracepoints.
+ */
+static void detach_all(struct ipcsnoop_bpf *skel);
+
+static int tracer_setup(struct tracer *t, const struct env *env, bool tracepoints_only, bool *retry)
+{
+	bool functions = false;
+	int err;
+
+	*retry = false;
+	t->skel = ipcsnoop_bpf__open();
+	if (!t->skel) {
+		p_err("cannot open the BPF object: %s", strerror(errno));
+		return -1;
+	}
+	configure(t->skel, env);
+	if (backend_choose(t->skel->obj, env, tracepoints_only, &functions))
+		return -1;
+	if (ensure_tracefs(t->skel) || drop_missing_kinds(t->skel, env))
+		return -1;
+	*retry = functions && env->backend == BACKEND_AUTO;
+	err = ipcsnoop_bpf__load(t->skel);
+	if (err) {
+		if (*retry) {
+			p_debug("backend: the function hooks failed to load (%s): tracepoints",
+				strerror(-err));
+			return -1;
+		}
+		p_err("cannot load the BPF programs: %s (run with -v for libbpf's log)", strerror(-err));
+		return -1;
+	}
+	err = ipcsnoop_bpf__attach(t->skel);
+	if (!err)
+		err = backend_attach(t->skel->obj, &t->links);
+	if (err) {
+		if (*retry) {
+			p_debug("backend: the function hooks failed to attach: tracepoints");
+			return -1;
+		}
+		p_err("cannot attach the BPF programs: %s (run with -v for details)", strerror(-err));
+		return -1;
+	}
+	*retry = false;
+	return 0;
+}
+
+static void tracer_teardown(struct tracer *t)
+{
+	ring_buffer__free(t->rb);
+	t->rb = NULL;
+	backend_detach(t->links);
+	t->links = NULL;
+	if (t->skel)
+		detach_all(t->skel);
+	ipcsnoop_bpf__destroy(t->skel);
+	t->skel = NULL;
+}
+
 struct tracer *tracer__new(const struct env *env, record_fn on_record, void *ctx)
 {
 	struct tracer *t = calloc(1, sizeof(*t));
-	int err;
+	bool retry;
 
 	if (!t) {
 		p_err("out of memory");
 		return NULL;
 	}
 	libbpf_set_print(libbpf_print);
-	t->skel = ipcsnoop_bpf__open();
-	if (!t->skel) {
-		p_err("cannot open the BPF object: %s", strerror(errno));
-		goto fail;
-	}
-	configure(t->skel, env);
-	if (ensure_tracefs(t->skel) || drop_missing_kinds(t->skel, env))
-		goto fail;
-	err = ipcsnoop_bpf__load(t->skel);
-	if (err) {
-		p_err("cannot load the BPF programs: %s (run with -v for libbpf's log)", strerror(-err));
-		goto fail;
-	}
-	err = ipcsnoop_bpf__attach(t->skel);
-	if (err) {
-		p_err("cannot attach to the tracepoints: %s (run with -v for details)", strerror(-err));
-		goto fail;
+	if (tracer_setup(t, env, false, &retry)) {
+		tracer_teardown(t);
+		if (!retry || tracer_setup(t, env, true, &retry))
+			goto fail;
 	}
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_record, ctx, NULL);
 	if (!t->rb) {
@@ -428,9 +478,6 @@ void tracer__free(struct tracer *t)
 {
 	if (!t)
 		return;
-	ring_buffer__free(t->rb);
-	if (t->skel)
-		detach_all(t->skel);
-	ipcsnoop_bpf__destroy(t->skel);
+	tracer_teardown(t);
 	free(t);
 }

@@ -37,7 +37,7 @@ expect_edges notes "notes: exactly one edge" "true" 1
 expect_eq "notes: the child printed what it read" "$(grep -c '^21 Hello Child Process!$' "$TMP/notes.out")" 1
 
 # the same in the text output: escaped payload, bytes in the detail
-"$IPCSNOOP" -t pipe -x 64 -o "$TMP/notes.txt" -- "$DEMOS/pipe_notes" >"$TMP/notes2.out" 2>&1
+"$IPCSNOOP" "${BACKEND_OPT[@]}" -t pipe -x 64 -o "$TMP/notes.txt" -- "$DEMOS/pipe_notes" >"$TMP/notes2.out" 2>&1
 P=$(pid_of notes2 parent) C=$(pid_of notes2 child)
 if grep -qE "^[0-9:.]+ +pipe +$P pipe_notes +-> +$C pipe_notes +pipe:\[[0-9]+\] +bytes=21 write->read writes=1 data=\"Hello Child Process!\\\\x00\"$" "$TMP/notes.txt"; then
 	pass "notes: text output shows the edge and the escaped payload"
@@ -172,6 +172,10 @@ expect_eq "either end (-p writer): its 75 bytes to the unselected reader" \
 expect_edges wsel "either end (-p writer): nothing else" ".src.pid!=$WSEL" 0
 
 # the reader is selected and already blocked on its pipe: the writer's bytes are kept
+RB=$(hook_backend "pipe read")
+if [ "$RB" != tracepoints ]; then
+	skip "either end (-p reader holding the pipe): pipe reads on $RB: $IN_FLIGHT_WHY"
+else
 sh -c "while [ ! -e '$TMP/go2' ]; do sleep 0.05; done; printf 0123456789" | cat >"$TMP/rsel.got" &
 RSEL=$!
 sleep 0.3
@@ -183,6 +187,7 @@ stop_bg INT
 expect_edges rsel "either end (-p reader holding the pipe): sh -> cat 10 bytes, writer known" \
 	".dst.pid==$RSEL and .src.comm==\"sh\" and .bytes==10 and .exact" 1
 expect_edges rsel "either end (-p reader): no unknown writer" ".src.known==false" 0
+fi
 
 # the reader is selected and opens a FIFO later; the writer waits before writing
 mkfifo "$TMP/f2"
@@ -221,7 +226,7 @@ expect_edges before "before tracing: nothing else on that FIFO" "$on" 3
 
 # --- ipcsnoop | cat: the reader of ipcsnoop's own output gets no edge (no
 # bytes "from nowhere", which would be printed, read again, and so on)
-( "$IPCSNOOP" -v -t pipe -j 2>"$TMP/self.err" & echo $! >"$TMP/self.pid"; wait ) | cat >"$TMP/self.json" &
+( "$IPCSNOOP" "${BACKEND_OPT[@]}" -v -t pipe -j 2>"$TMP/self.err" & echo $! >"$TMP/self.pid"; wait ) | cat >"$TMP/self.json" &
 CATPID=$!
 for i in $(seq 1 200); do
 	grep -q '^ipcsnoop: tracing' "$TMP/self.err" 2>/dev/null && break

@@ -16,7 +16,7 @@ mem=${GUEST_MEM:-1G}
 smp=${GUEST_SMP:-1}              # 2 vCPUs: a 6.12 guest once hit Oops int3 at a
                                  # tracepoint being patched (TCG and text_poke)
 jobs=${GUEST_JOBS:-$(nproc)}     # guests booted side by side
-backends="tracepoint"            # the only backend so far
+backends=${BACKENDS:-"tracepoint fentry kprobe"}   # --backend of each run
 [ $# -gt 0 ] || set -- 6.1 6.12
 mkdir -p "$cache" "$logs"
 

@@ -140,11 +140,11 @@ static __always_inline void fn_pipe_how(struct file *file, bool write, struct io
 static __always_inline int fn_pipe_write_enter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct file *file = BPF_CORE_READ(iocb, ki_filp);
-	struct pipe_inflight in = {};
+	struct pipe_inflight in = {}, *e;
 	struct pipe_file pf = {};
 	struct fn_pipe_call c;
 	__u64 id, count;
-	__u32 tgid, tid;
+	__u32 tgid;
 	bool self, sel;
 
 	if (!pipe_of_file(file, &pf))
@@ -154,7 +154,6 @@ static __always_inline int fn_pipe_write_enter(struct kiocb *iocb, struct iov_it
 		return 0;
 	id = bpf_get_current_pid_tgid();
 	tgid = id >> 32;
-	tid = (__u32)id;
 	self = tgid == self_tgid;       /* booked, not traced: see pipe_enter */
 	sel = !self && current_selected(tgid);
 	if (!pipe_keep(sel, &pf.id))
@@ -166,7 +165,11 @@ static __always_inline int fn_pipe_write_enter(struct kiocb *iocb, struct iov_it
 	in.rfd = -1;
 	pipe_announce(&pf, 0);
 	pipe_write_begin(&in, &pf, c.fd, c.buf, c.iov, c.vlen, count, c.capture && !self, self);
-	if (bpf_map_update_elem(&pipe_inflight, &tid, &in, BPF_ANY)) {
+	e = bpf_task_storage_get(&pipe_inflight, bpf_get_current_task_btf(), NULL,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (e) {
+		*e = in;
+	} else {
 		count_drop(IPC_PIPE);
 		pipe_lose();
 	}

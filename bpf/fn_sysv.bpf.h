@@ -27,21 +27,7 @@ static __always_inline int fn_msg_snd_enter(int msqid, const char *mtext, __u64 
 
 static __always_inline int fn_msg_snd_exit(long ret)
 {
-	struct sysv_call *c = sysv_exit_or_regs(SC_MSGSND);
-
-	if (c && !c->enter_ts) {
-		/* blocked on a full queue since before tracing started: as msg_snd_exit */
-		if (ret < 0)
-			return 0;
-		c->id = (__s32)c->arg[0];
-		msg_snd_record(c, (const char *)c->arg[1], c->arg[2], c->arg[3], true);
-		c->arg[0] = 0;
-	}
-	if (c) {
-		c->nr = SC_MSGSND;
-		sysv_done_ret(ret, SC_MSGSND, REC_MSG_SND_DONE, IPC_MSG);
-	}
-	return 0;
+	return msg_snd_exit_ret(ret);
 }
 
 static __always_inline int fn_msg_rcv_enter(int msqid, const void *buf, __u64 bufsz, long msgtyp,

@@ -375,14 +375,14 @@ static __always_inline void sysv_done(struct trace_event_raw_sys_exit *ctx, __u3
 	sysv_done_ret(sysv_ret(ctx), nr, type, kind);
 }
 
-SEC("tracepoint/syscalls/sys_exit_msgsnd")
-int msg_snd_exit(struct trace_event_raw_sys_exit *ctx)
+/* A msgsnd returned ret (also fn_sysv.bpf.h's do_msgsnd exit) */
+static __always_inline int msg_snd_exit_ret(long ret)
 {
 	struct sysv_call *c = sysv_exit_or_regs(SC_MSGSND);
 
 	if (c && !c->enter_ts) {
 		/* a sender blocked on a full queue since before tracing started */
-		if (sysv_ret(ctx) < 0)
+		if (ret < 0)
 			return 0;
 		c->id = (__s32)c->arg[0];
 		msg_snd_record(c, (const char *)c->arg[1], c->arg[2], c->arg[3], true);
@@ -390,9 +390,15 @@ int msg_snd_exit(struct trace_event_raw_sys_exit *ctx)
 	}
 	if (c) {
 		c->nr = SC_MSGSND;
-		sysv_done(ctx, SC_MSGSND, REC_MSG_SND_DONE, IPC_MSG);
+		sysv_done_ret(ret, SC_MSGSND, REC_MSG_SND_DONE, IPC_MSG);
 	}
 	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_msgsnd")
+int msg_snd_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return msg_snd_exit_ret(sysv_ret(ctx));
 }
 
 SEC("tracepoint/syscalls/sys_enter_msgrcv")

@@ -12,9 +12,8 @@
 #include "collect.h"
 #include "summary.h"
 #include "unix_model.h"
+#include "unix_fixture.h"
 
-#define STREAM 1
-#define DGRAM 2
 #define AGG_MAX 64
 
 struct proc {
@@ -67,24 +66,6 @@ static void born(const struct proc *p)
 	f.child_start_ns = p->start_ns;
 	CHECK_EQ_INT(correlator_record(&streamed, &f, sizeof(f)), 0);
 	CHECK_EQ_INT(correlator_record(&counted, &f, sizeof(f)), 0);
-}
-
-static struct unix_sock_info sock(__u64 sk, __u64 peer, __u64 inode, unsigned type,
-				  unsigned flags, const char *addr, size_t alen)
-{
-	struct unix_sock_info s;
-
-	memset(&s, 0, sizeof(s));
-	s.sk = sk;
-	s.peer = peer;
-	s.inode = inode;
-	s.type = type;
-	s.flags = flags;
-	if (addr) {
-		memcpy(s.addr, addr, alen);
-		s.addr_len = alen;
-	}
-	return s;
 }
 
 static void agg_sock(struct unix_agg_sock *k, const struct unix_sock_info *s)

@@ -5,10 +5,8 @@
 #include "collect.h"
 #include "output.h"
 #include "unix_model.h"
+#include "unix_fixture.h"
 
-#define STREAM 1
-#define DGRAM 2
-#define SEQPACKET 5
 #define MSG_PEEK_FLAG 2
 
 static struct correlator corr;
@@ -19,26 +17,6 @@ static void setup(void)
 	correlator_free(&corr);
 	memset(&got, 0, sizeof(got));
 	correlator_init(&corr, collect_edge, &got);
-}
-
-/* A socket: sk address, inode, type, flags, address bytes (len may cover NULs). */
-static struct unix_sock_info sock(__u64 sk, __u64 peer, __u64 inode, unsigned type,
-				  unsigned flags, const char *addr, size_t alen)
-{
-	struct unix_sock_info s;
-
-	memset(&s, 0, sizeof(s));
-	s.sk = sk;
-	s.peer = peer;
-	s.inode = inode;
-	s.type = type;
-	s.flags = flags;
-	s.state = flags & UNIX_SOCK_LISTENING ? 10 : 1;
-	if (addr) {
-		memcpy(s.addr, addr, alen);
-		s.addr_len = alen;
-	}
-	return s;
 }
 
 /* One copy record: receiver rtgid/rtid, sender how/tgid, sending socket, bytes, payload. */

@@ -44,6 +44,10 @@ for b in fentry kprobe; do
 	rc=$?
 	if grep -q "^ipcsnoop: backend: pipe write: $b on" "$TMP/$b.err"; then
 		expect_eq "--backend $b: loads here and runs" "$rc" 0
+		# the unix hooks have both variants too (where the kernel has unix at all)
+		"$IPCSNOOP" -v --backend "$b" -t unix -o /dev/null -- true >/dev/null 2>"$TMP/$b-unix.err"
+		expect_eq "--backend $b: the unix send and receive hooks are on $b too" \
+			"$?:$(grep -cE "^ipcsnoop: backend: unix (send|receive): $b on [a-z_+]+$" "$TMP/$b-unix.err")" "0:2"
 		continue
 	fi
 	"$IPCSNOOP" --backend "$b" -t pipe -o /dev/null -- true >/dev/null 2>"$TMP/$b.err"

@@ -403,31 +403,20 @@ static __always_inline bool unix_agg_recv(__u32 tid, struct sock *sk, int ret)
 	return streamed;
 }
 
-/* sk's data is ready: in the sender, sk the receiver's (also fn_unix.bpf.h) */
-static __always_inline int unix_ready_sk(const struct sock *sk)
+/* In the sender: it queued skb key (len bytes, of socket owner) on a
+ * receiver's queue: tag it (also fn_unix.bpf.h's kprobe) */
+static __always_inline int unix_ready_tag(__u64 key, __u64 owner, __u32 len)
 {
 	struct unix_tag *old, tag = {};
-	struct sk_buff *tail;
-	struct sock *owner;
-	__u64 id, key;
+	__u64 id;
 
-	if (sk->__sk_common.skc_family != UNIX_AF_UNIX ||
-	    sk->__sk_common.skc_state == UNIX_TCP_LISTEN)
-		return 0;
-	tail = sk->sk_receive_queue.prev;
-	if ((void *)tail == (void *)&sk->sk_receive_queue)
-		return 0;               /* already read: nothing to tag */
-	owner = tail->sk;
-	if (!owner)
-		return 0;
 	id = bpf_get_current_pid_tgid();
 	if ((__u32)(id >> 32) == self_tgid)
 		return 0;
-	key = (__u64)tail;
-	tag.sk = (__u64)owner;
+	tag.sk = owner;
 	tag.tgid = id >> 32;
 	tag.tid = (__u32)id;
-	tag.len = tail->len;
+	tag.len = len;
 	tag.state = UNIX_TAG_SENDER;
 	bpf_get_current_comm(&tag.comm, sizeof(tag.comm));
 	if (summary_only)
@@ -437,7 +426,7 @@ static __always_inline int unix_ready_sk(const struct sock *sk)
 	old = bpf_map_lookup_elem(&unix_tags, &key);
 	if (!old)
 		return 0;               /* freed meanwhile */
-	if (old->sk != (__u64)owner || old->len != tag.len) {
+	if (old->sk != owner || old->len != tag.len) {
 		bpf_map_update_elem(&unix_tags, &key, &tag, BPF_ANY);   /* a stale entry */
 		return 0;
 	}
@@ -458,6 +447,24 @@ static __always_inline int unix_ready_sk(const struct sock *sk)
 	if (old->state == UNIX_TAG_SENDER && old->tid != tag.tid)
 		old->state = UNIX_TAG_CONFLICT;
 	return 0;
+}
+
+/* sk's data is ready: in the sender, sk the receiver's (also fn_unix.bpf.h) */
+static __always_inline int unix_ready_sk(const struct sock *sk)
+{
+	struct sk_buff *tail;
+	struct sock *owner;
+
+	if (sk->__sk_common.skc_family != UNIX_AF_UNIX ||
+	    sk->__sk_common.skc_state == UNIX_TCP_LISTEN)
+		return 0;
+	tail = sk->sk_receive_queue.prev;
+	if ((void *)tail == (void *)&sk->sk_receive_queue)
+		return 0;               /* already read: nothing to tag */
+	owner = tail->sk;
+	if (!owner)
+		return 0;
+	return unix_ready_tag((__u64)tail, (__u64)owner, tail->len);
 }
 
 SEC("tp_btf/sk_data_ready")
@@ -596,15 +603,14 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 	return 0;
 }
 
-/* A receive on sk returned ret (also fn_unix.bpf.h) */
-static __always_inline int unix_recv_sk(struct sock *sk, int ret, int flags)
+/* A receive on unix socket sk returned ret (also fn_unix.bpf.h's kprobe:
+ * sk is read with BPF_CORE_READ only) */
+static __always_inline int unix_recv_done(struct sock *sk, int ret, int flags)
 {
 	struct rec_unix_recv *r;
 	bool streamed = false;
 	__u32 tid;
 
-	if (sk->__sk_common.skc_family != UNIX_AF_UNIX)
-		return 0;
 	tid = (__u32)bpf_get_current_pid_tgid();
 	if (summary_only)
 		streamed = unix_agg_recv(tid, sk, ret);
@@ -619,6 +625,14 @@ static __always_inline int unix_recv_sk(struct sock *sk, int ret, int flags)
 	unix_sock_fill(&r->sock, sk);
 	record_submit(r);
 	return 0;
+}
+
+/* A receive on sk returned ret (also fn_unix.bpf.h) */
+static __always_inline int unix_recv_sk(struct sock *sk, int ret, int flags)
+{
+	if (sk->__sk_common.skc_family != UNIX_AF_UNIX)
+		return 0;
+	return unix_recv_done(sk, ret, flags);
 }
 
 SEC("tp_btf/sock_recv_length")

@@ -82,12 +82,14 @@ static const struct hook hooks[] = {
 		.tp = { "unix_ready" },
 		.targets = { { "sock_def_readable" } },
 		.fentry = { { "unix_fready_fentry" } },
+		.kprobe = { "unix_fready_kprobe" },
 	},
 	{
 		.name = "unix receive", .kind = IPC_UNIX,
 		.tp = { "unix_recv" },
 		.targets = { { "unix_stream_recvmsg", "unix_dgram_recvmsg", "unix_seqpacket_recvmsg" } },
 		.fentry = { { "unix_frecv_fentry" }, { "unix_frecv_fentry_2" }, { "unix_frecv_fentry_3" } },
+		.kprobe = { "unix_frecv_enter_kprobe", "unix_frecv_exit_kprobe" },
 	},
 };
 

@@ -3,8 +3,11 @@
  * IORING_OP_WRITE requests on the pipe's write end (raw io_uring syscalls, no
  * liburing); its child reads them with read().
  * Expected: writer -> reader, 3 writes of 7 bytes ("uring-0".."uring-2"),
- * 21 bytes, over the pipe announced as "pipe". The tracepoint backend cannot
- * see these writes (no write syscall runs).
+ * 21 bytes, over the pipe announced as "pipe", each read by a read of its
+ * own: the reader acks every 7 bytes on a second pipe and the writer waits
+ * for it before the next write (without it, a writer that runs on before the
+ * reader is scheduled has one read take two writes, "uring-0uring-1"). The
+ * tracepoint backend cannot see these writes (no write syscall runs).
  * Exits 3 (and says why on stderr) when the kernel has no io_uring.
  */
 #include <linux/io_uring.h>
@@ -108,6 +111,8 @@ int main(void)
 			if (n <= 0)
 				die("read");
 			got += n;
+			if (got % LEN == 0)
+				send_byte(go[1]);   /* this write is read: the next may come */
 		}
 		buf[got] = '\0';
 		printf("read %d %s\n", got, buf);
@@ -116,8 +121,8 @@ int main(void)
 	announce("reader", pid);
 	close(fd[0]);
 	close(go[1]);
-	wait_byte(go[0]);
 	for (int i = 0; i < WRITES; i++) {
+		wait_byte(go[0]);       /* the reader is ready, or read the last write */
 		snprintf(msg, sizeof(msg), "uring-%d", i);
 		if (ring_write(&r, fd[1], msg, LEN) != LEN) {
 			fprintf(stderr, "demo: io_uring write %d did not write %d bytes\n", i, LEN);

@@ -44,6 +44,10 @@ for b in fentry kprobe; do
 	rc=$?
 	if grep -q "^ipcsnoop: backend: pipe write: $b on" "$TMP/$b.err"; then
 		expect_eq "--backend $b: loads here and runs" "$rc" 0
+		# the unix hooks have both variants too (where the kernel has unix at all)
+		"$IPCSNOOP" -v --backend "$b" -t unix -o /dev/null -- true >/dev/null 2>"$TMP/$b-unix.err"
+		expect_eq "--backend $b: the unix send and receive hooks are on $b too" \
+			"$?:$(grep -cE "^ipcsnoop: backend: unix (send|receive): $b on [a-z_+]+$" "$TMP/$b-unix.err")" "0:2"
 		continue
 	fi
 	"$IPCSNOOP" --backend "$b" -t pipe -o /dev/null -- true >/dev/null 2>"$TMP/$b.err"
@@ -78,6 +82,9 @@ else
 	expect_edges uring "io_uring: no bytes from an unknown writer" "$on and .src.known==false" 0
 	expect_edges uring "io_uring: -x 8 carries the first write" \
 		"$on and .src.pid==$W and .data==\"$(printf 'uring-0' | base64 -w0)\"" 1
+	# the demo has each write read by a read of its own: one edge per write
+	expect_edges uring "io_uring: -x 8 carries the second and third writes, 7 bytes each" \
+		"$on and .src.pid==$W and .bytes==7 and .writes==1 and (.data==\"$(printf 'uring-1' | base64 -w0)\" or .data==\"$(printf 'uring-2' | base64 -w0)\")" 2
 fi
 
 # --- syscalls on other files run none of ipcsnoop's programs (kernel.bpf_stats_enabled)

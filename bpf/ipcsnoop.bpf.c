@@ -17,6 +17,7 @@
 #include "unix.bpf.h"
 #include "sysv.bpf.h"
 #include "fn_pipe.bpf.h"
+#include "fn_pipe_splice.bpf.h"
 #include "fn_sysv.bpf.h"
 #include "fn_unix.bpf.h"
 

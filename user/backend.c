@@ -57,6 +57,14 @@ static const struct hook hooks[] = {
 		.kprobe = { "pipe_fread_enter_kprobe", "pipe_fread_exit_kprobe" },
 	},
 	{
+		/* splice(2) and io_uring's IORING_OP_SPLICE both run do_splice */
+		.name = "pipe splice", .kind = IPC_PIPE,
+		.tp = { "pipe_splice_enter", "pipe_splice_exit" },
+		.targets = { { "do_splice" } },
+		.fentry = { { "pipe_fsplice_enter_fentry", "pipe_fsplice_exit_fentry" } },
+		.kprobe = { "pipe_fsplice_enter_kprobe", "pipe_fsplice_exit_kprobe" },
+	},
+	{
 		.name = "msg send", .kind = IPC_MSG,
 		.tp = { "msg_snd_enter", "msg_snd_exit" },
 		.targets = { { "do_msgsnd" } },

@@ -35,8 +35,8 @@ tracepoints)
 *)	pass "-v: auto chose $AUTO for pipe writes" ;;
 esac
 "$IPCSNOOP" -v --backend tracepoint -t pipe -o /dev/null -- true 2>"$TMP/tp.err"
-expect_eq "-v --backend tracepoint: says so per hook" \
-	"$(grep -c '^ipcsnoop: backend: pipe [a-z]*: tracepoints (--backend tracepoint)$' "$TMP/tp.err")" 2
+expect_eq "-v --backend tracepoint: says so per hook (write, read, splice)" \
+	"$(grep -c '^ipcsnoop: backend: pipe [a-z]*: tracepoints (--backend tracepoint)$' "$TMP/tp.err")" 3
 
 # --- a backend that cannot load here: one clear line, runtime error status
 for b in fentry kprobe; do
@@ -85,6 +85,29 @@ else
 	# the demo has each write read by a read of its own: one edge per write
 	expect_edges uring "io_uring: -x 8 carries the second and third writes, 7 bytes each" \
 		"$on and .src.pid==$W and .bytes==7 and .writes==1 and (.data==\"$(printf 'uring-1' | base64 -w0)\" or .data==\"$(printf 'uring-2' | base64 -w0)\")" 2
+fi
+
+# --- file bytes spliced into a pipe by io_uring (IORING_OP_SPLICE): no splice
+# syscall, do_splice sees them; the demo's one splice(2) is counted once
+SUSED=$(sed -n 's/^ipcsnoop: backend: pipe splice: \([a-z]*\).*/\1/p' "$TMP/used.err")
+trace usplice -t pipe -- "$DEMOS/pipe_uring_splice"
+if [ "$RC" = 3 ]; then
+	skip "io_uring splices into a pipe: $(grep '^demo:' "$TMP/usplice.err" | head -1)"
+elif [ "$SUSED" = tracepoints ]; then
+	expect_eq "io_uring splice: the demo ran (reader got 32 bytes)" \
+		"$(grep -c '^read 32 splice-0splice-1splice-2splice-3$' "$TMP/usplice.out")" 1
+	skip "io_uring splices into a pipe attributed: the tracepoint backend hooks splices at the splice syscall only ($(sed -n 's/^ipcsnoop: backend: pipe splice: tracepoints (\(.*\))$/\1/p' "$TMP/used.err"))"
+else
+	W=$(pid_of usplice writer) R=$(pid_of usplice reader) PIPE=$(pid_of usplice pipe)
+	on=".object==\"$PIPE\""
+	expect_eq "io_uring splice: exit status is the demo's" "$RC" 0
+	expect_edges usplice "io_uring splice: every edge on the pipe is writer -> reader, exact, spliced in, read out ($SUSED)" \
+		"$on and (.src.pid!=$W or .dst.pid!=$R or (.exact|not) or .write_op!=\"splice\" or .read_op!=\"read\")" 0
+	expect_eq "io_uring splice: 3 io_uring splices + 1 splice(2), each counted once" \
+		"$(jq -s "[.[] | select(.type==\"edge\" and $on) | .writes] | add // 0" "$TMP/usplice.json")" 4
+	expect_eq "io_uring splice: bytes writer -> reader" \
+		"$(jq -s "[.[] | select(.type==\"edge\" and $on and .src.pid==$W and .dst.pid==$R) | .bytes] | add // 0" "$TMP/usplice.json")" 32
+	expect_edges usplice "io_uring splice: no bytes from an unknown writer" "$on and .src.known==false" 0
 fi
 
 # --- syscalls on other files run none of ipcsnoop's programs (kernel.bpf_stats_enabled)

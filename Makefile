@@ -123,10 +123,11 @@ $(BENCH)/workloads: tests/bench/workloads.c | $(BENCH)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE $< -o $@
 
-# The workloads and the floor, static, for the test guests (tests/kernels/bench.sh).
-STATIC_BENCH := $(OUTPUT)/static/bench/workloads $(OUTPUT)/static/bench/floor
+# The workloads and the mirror floor (empty programs wherever ipcsnoop attached
+# its own, whatever the backend), static, for the test guests (tests/kernels/bench.sh).
+STATIC_BENCH := $(OUTPUT)/static/bench/workloads $(OUTPUT)/static/bench/mirror
 
-static: $(STATIC_BENCH) $(BENCH)/floor.bpf.o
+static: $(STATIC_BENCH) $(BENCH)/mirror.bpf.o
 
 $(OUTPUT)/static/bench:
 	$(Q)mkdir -p $@
@@ -135,9 +136,13 @@ $(OUTPUT)/static/bench/workloads: tests/bench/workloads.c | $(OUTPUT)/static/ben
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -static $< -o $@
 
-$(OUTPUT)/static/bench/floor: tests/bench/floor.c | $(OUTPUT)/static/bench
+$(OUTPUT)/static/bench/mirror: tests/bench/mirror.c | $(OUTPUT)/static/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -static $< $(LDLIBS) -o $@
+
+$(BENCH)/mirror.bpf.o: tests/bench/mirror.bpf.c $(VMLINUX) | $(BENCH)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # A measurement, not a test: prints PASS/MISS per budget line and exits 0.
 # BENCH_REPS, BENCH_SCALE, BENCH_LONG=1 ... : see tests/bench/bench.sh

@@ -3,7 +3,8 @@
 # `make bench-kernels` alone): boot each kernel of SERIES... (default 6.1
 # 6.12) once per backend (BACKENDS, default "tracepoint fentry kprobe") with
 # ipcsnoop.part=bench, which runs tests/bench/guest.sh there: a few workloads
-# untraced, under the floor (tracepoint backend) and under
+# untraced, under the floor (tests/bench/mirror.c: empty programs wherever
+# ipcsnoop attached its own, so the backend's own mechanism) and under
 # ipcsnoop --backend B -j >/dev/null and -s, interleaved. Prints one table of
 # ratios per kernel and backend (TCG distorts absolute times: no ns/op), and
 # writes them as Markdown rows to tests/out/kernels/bench.md. Exits non-zero
@@ -11,7 +12,8 @@
 #   tests/kernels/bench.sh [SERIES...]
 # Settings: GUEST_BENCH_REPS (3), GUEST_BENCH_SCALE (1, multiplies the
 # iteration counts), GUEST_BENCH_WORKLOADS ("pipe-pp unix-stream-pp msg-pp
-# write-null"; any of .output/bench/workloads list), and those of run.sh
+# write-null"; any of .output/bench/workloads list), GUEST_BENCH_RUNS (2) and
+# GUEST_BENCH_SETTLE (5; see tests/bench/guest.sh), and those of run.sh
 # (GUEST_TIMEOUT, default 1200 here, GUEST_JOBS, GUEST_MEM, BACKENDS).
 # Needs: make static; qemu-system-x86, busybox-static, cpio.
 set -u
@@ -19,7 +21,7 @@ cd "$(dirname "$0")/../.." || exit 1
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-1200}
 . tests/kernels/guest.sh
 [ $# -gt 0 ] || set -- 6.1 6.12
-for f in .output/static/bench/workloads .output/static/bench/floor .output/bench/floor.bpf.o; do
+for f in .output/static/bench/workloads .output/static/bench/mirror .output/bench/mirror.bpf.o; do
 	[ -e "$f" ] || { echo "ipcsnoop: $f is missing (run make static)" >&2; exit 1; }
 done
 guest_setup || exit 1
@@ -36,7 +38,7 @@ bench_guest() {
 	log=$logs/bench-$release-$backend.log
 	start=$EPOCHREALTIME
 	guest_boot "$kernel" "$log" "ipcsnoop.backend=$backend ipcsnoop.part=bench" \
-		"ipcsnoop.bench=$reps,$scale,${wls// /+}"
+		"ipcsnoop.bench=$reps,$scale,${wls// /+},${GUEST_BENCH_RUNS:-},${GUEST_BENCH_SETTLE:-}"
 	qrc=$?
 	secs=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
 	awk -v title="== linux $release, backend $backend (log: $log)" -f tests/bench/guest-report.awk "$log"

@@ -7,7 +7,7 @@
 #   with the libraries ldd names,
 #   /src: the static ipcsnoop and demos (.output/static/) laid out like the
 #   source tree, with a copy of tests/, so tests/run.sh runs unchanged;
-#   the static benchmark workloads and floor when built (.output/static/bench/).
+#   the static benchmark workloads and mirror floor when built (.output/static/bench/).
 set -eu
 cd "$(dirname "$0")/../.."
 out=$(realpath -m "$1")
@@ -73,16 +73,14 @@ mkdir -p "$root/src/.output/demos"
 for c in tests/demos/*.c; do   # every demo, none stale
 	install -m 0755 -s ".output/static/demos/$(basename "$c" .c)" "$root/src/.output/demos/"
 done
-# the benchmark's programs (tests/kernels/bench.sh; make static builds them),
-# and bpftool, with which the guest's bench lists ipcsnoop's programs for its floor
+# the benchmark's programs (tests/kernels/bench.sh; make static builds them)
 if [ -x .output/static/bench/workloads ]; then
 	mkdir -p "$root/src/.output/bench"
 	install -m 0755 -s .output/static/bench/workloads "$root/src/.output/bench/"
-	if [ -x .output/static/bench/floor ] && [ -f .output/bench/floor.bpf.o ]; then
-		install -m 0755 -s .output/static/bench/floor "$root/src/.output/bench/"
-		cp .output/bench/floor.bpf.o "$root/src/.output/bench/"
+	if [ -x .output/static/bench/mirror ] && [ -f .output/bench/mirror.bpf.o ]; then
+		install -m 0755 -s .output/static/bench/mirror "$root/src/.output/bench/"
+		cp .output/bench/mirror.bpf.o "$root/src/.output/bench/"
 	fi
-	if path=$(command -v bpftool); then add_tool "$path"; fi
 fi
 tar -C . --exclude=tests/out --exclude=tests/kernels -cf - tests README.md doc | tar -C "$root/src" -xf -
 

@@ -32,6 +32,7 @@ md=$logs/bench.md
 
 # bench_guest KERNEL BACKEND: boot one guest, print its table; the last line
 # is its one-line result; status 1 if it crashed or measured nothing
+# shellcheck disable=SC2317  # called by guest_matrix
 bench_guest() {
 	local kernel=$1 backend=$2 release log qrc start secs result runs
 	release=${kernel##*/vmlinuz-}
@@ -72,7 +73,7 @@ rc=$?
 	for series in "$@"; do
 		for backend in $backends; do
 			# shellcheck disable=SC2086
-			cat "$logs"/bench-$series[.-]*-"$backend".log.md 2>/dev/null
+			cat "$logs"/bench-${series}[.-]*-"$backend".log.md 2>/dev/null
 		done
 	done
 } >"$md"

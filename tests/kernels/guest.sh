@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The test guests' shared code, sourced by tests/kernels/run.sh (the e2e
 # matrix) and tests/kernels/bench.sh (the benchmark inside the guests), from
 # the top of the source tree:

@@ -85,10 +85,11 @@ END {
 	if (markdown) {
 		for (i = 1; i <= nw; i++) {
 			w = wl[i];
-			printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", kernel, backend, w,
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", kernel, backend, w,
 				fl ? f(ratio(w, "floor", "untraced")) : "-",
 				f(ratio(w, "json", "untraced")), f(ratio(w, "summary", "untraced")),
-				fl ? f(ratio(w, "json", "floor")) : "-", fl ? f(ratio(w, "summary", fls)) : "-";
+				fl ? f(ratio(w, "json", "floor")) : "-", fl ? f(ratio(w, "summary", fls)) : "-",
+				range(w, "json", "untraced");
 		}
 		exit;
 	}

@@ -55,7 +55,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .PHONY: all deps run test test-unit test-e2e vmlinux clean install uninstall bench static \
-	test-kernels fuzz fuzz-build fuzz-corpus soak
+	bench-kernels test-kernels fuzz fuzz-build fuzz-corpus soak
 .DELETE_ON_ERROR:
 
 all: $(BIN) $(DEMOS) $(UNITS)
@@ -123,12 +123,42 @@ $(BENCH)/workloads: tests/bench/workloads.c | $(BENCH)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE $< -o $@
 
+# The workloads and the mirror floor (empty programs wherever ipcsnoop attached
+# its own, whatever the backend), static, for the test guests (tests/kernels/bench.sh).
+STATIC_BENCH := $(OUTPUT)/static/bench/workloads $(OUTPUT)/static/bench/mirror
+
+static: $(STATIC_BENCH) $(BENCH)/mirror.bpf.o
+
+$(OUTPUT)/static/bench:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/static/bench/workloads: tests/bench/workloads.c | $(OUTPUT)/static/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -static $< -o $@
+
+$(OUTPUT)/static/bench/mirror: tests/bench/mirror.c | $(OUTPUT)/static/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARNINGS) -std=gnu11 -D_GNU_SOURCE -static $< $(LDLIBS) -o $@
+
+$(BENCH)/mirror.bpf.o: tests/bench/mirror.bpf.c $(VMLINUX) | $(BENCH)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 # A measurement, not a test: prints PASS/MISS per budget line and exits 0.
 # BENCH_REPS, BENCH_SCALE, BENCH_LONG=1 ... : see tests/bench/bench.sh
+# Then the same kind of bench inside the $(KERNELS) guests, per backend
+# (bench-kernels; BENCH_KERNELS=0 skips it; GUEST_BENCH_*: tests/kernels/bench.sh).
+BENCH_KERNELS ?= 1
 bench:
 	$(Q)$(MAKE) --no-print-directory deps EXTRA_DEPS="$(BENCH_DEPS)"
 	$(Q)$(MAKE) --no-print-directory ipcsnoop $(BENCH_BIN)
 	$(Q)tests/bench/bench.sh
+	$(Q)if [ "$(BENCH_KERNELS)" != 0 ]; then $(MAKE) --no-print-directory bench-kernels; fi
+
+bench-kernels:
+	$(Q)$(MAKE) --no-print-directory deps EXTRA_DEPS="$(KERNEL_DEPS)"
+	$(Q)$(MAKE) --no-print-directory static
+	$(Q)tests/kernels/bench.sh $(KERNELS)
 
 # Install the Debian packages that are missing (needs root and apt).
 deps:

@@ -6,7 +6,8 @@
 #   with `require_cmd TOOL` or `command -v TOOL` that the host has), copied
 #   with the libraries ldd names,
 #   /src: the static ipcsnoop and demos (.output/static/) laid out like the
-#   source tree, with a copy of tests/, so tests/run.sh runs unchanged.
+#   source tree, with a copy of tests/, so tests/run.sh runs unchanged;
+#   the static benchmark workloads and mirror floor when built (.output/static/bench/).
 set -eu
 cd "$(dirname "$0")/../.."
 out=$(realpath -m "$1")
@@ -72,6 +73,15 @@ mkdir -p "$root/src/.output/demos"
 for c in tests/demos/*.c; do   # every demo, none stale
 	install -m 0755 -s ".output/static/demos/$(basename "$c" .c)" "$root/src/.output/demos/"
 done
+# the benchmark's programs (tests/kernels/bench.sh; make static builds them)
+if [ -x .output/static/bench/workloads ]; then
+	mkdir -p "$root/src/.output/bench"
+	install -m 0755 -s .output/static/bench/workloads "$root/src/.output/bench/"
+	if [ -x .output/static/bench/mirror ] && [ -f .output/bench/mirror.bpf.o ]; then
+		install -m 0755 -s .output/static/bench/mirror "$root/src/.output/bench/"
+		cp .output/bench/mirror.bpf.o "$root/src/.output/bench/"
+	fi
+fi
 tar -C . --exclude=tests/out --exclude=tests/kernels -cf - tests README.md doc | tar -C "$root/src" -xf -
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) >"$out.tmp"

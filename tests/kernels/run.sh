@@ -9,25 +9,9 @@
 # Needs: make static; qemu-system-x86, busybox-static, cpio (make test-kernels).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-cache=.output/kernels
-logs=tests/out/kernels
-timeout=${GUEST_TIMEOUT:-1500}   # seconds per kernel, boot included
-mem=${GUEST_MEM:-1G}
-smp=${GUEST_SMP:-1}              # 2 vCPUs: a 6.12 guest once hit Oops int3 at a
-                                 # tracepoint being patched (TCG and text_poke)
-jobs=${GUEST_JOBS:-$(nproc)}     # guests booted side by side
-backends=${BACKENDS:-"tracepoint fentry kprobe"}   # --backend of each run
+. tests/kernels/guest.sh   # guest_setup, guest_boot, guest_matrix; the settings
 [ $# -gt 0 ] || set -- 6.1 6.12
-mkdir -p "$cache" "$logs"
-
-for f in .output/static/ipcsnoop /bin/busybox; do
-	[ -x "$f" ] || { echo "ipcsnoop: $f is missing (run make test-kernels)" >&2; exit 1; }
-done
-command -v qemu-system-x86_64 >/dev/null ||
-	{ echo "ipcsnoop: qemu-system-x86_64 is missing (run make test-kernels)" >&2; exit 1; }
-
-initrd=$cache/initramfs.cpio
-tests/kernels/initramfs.sh "$initrd" || exit 1
+guest_setup || exit 1
 
 # run_guest KERNEL BACKEND: boot one guest, print its FAIL/SKIP lines and
 # kernel warnings, and as the last line its result; status 1 if it failed
@@ -37,11 +21,8 @@ run_guest() {
 	log=$logs/$release-$backend.log
 	echo "== linux $release, backend $backend (log: $log)"
 	start=$EPOCHREALTIME
-	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -smp "$smp" -m "$mem" \
-		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 oops=panic loglevel=4 ipcsnoop.backend=$backend ipcsnoop.part=e2e ipcsnoop.pattern=${TEST_PATTERN:-} ipcsnoop.skip=${GUEST_SKIP-faults,untrusted,cli}" \
-		-display none -monitor none -serial stdio -no-reboot \
-		</dev/null >"$log" 2>&1
+	guest_boot "$kernel" "$log" "ipcsnoop.backend=$backend ipcsnoop.part=e2e" \
+		"ipcsnoop.pattern=${TEST_PATTERN:-} ipcsnoop.skip=${GUEST_SKIP-faults,untrusted,cli}"
 	qrc=$?
 	secs=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
 	boot=$(sed -n 's/.*@@ipcsnoop-guest: kernel .* up \([0-9.]*\) s.*/\1/p' "$log" | head -n 1)
@@ -65,33 +46,4 @@ run_guest() {
 	return "$bad"
 }
 
-# Guests run side by side, $jobs at a time (one vCPU each), each into its own
-# file; their reports print in order once all are done.
-out=$(mktemp -d "${TMPDIR:-/tmp}/ipcsnoop-matrix.XXXXXX")
-trap 'rm -rf "$out"' EXIT
-n=0
-for series in "$@"; do
-	if ! kernel=$(tests/kernels/fetch.sh "$series" "$cache"); then
-		n=$((n + 1))
-		printf '%-34s %-10s could not fetch the kernel\n' "linux $series" - >"$out/$n"
-		echo 1 >"$out/$n.rc"
-		continue
-	fi
-	for backend in $backends; do
-		n=$((n + 1))
-		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
-		{ run_guest "$kernel" "$backend" >"$out/$n" 2>&1; echo $? >"$out/$n.rc"; } &
-	done
-done
-wait
-
-failed=0
-summary=()
-for i in $(seq 1 "$n"); do
-	cat "$out/$i"
-	summary+=("$(tail -n 1 "$out/$i")")
-	[ "$(cat "$out/$i.rc" 2>/dev/null)" = 0 ] || failed=1
-done
-echo "== kernel matrix"
-printf '%s\n' "${summary[@]}"
-exit "$failed"
+guest_matrix run_guest "$@"

@@ -47,9 +47,46 @@ static __always_inline bool comm_matches(const char *comm)
 	return true;
 }
 
+/*
+ * How many traced_tgids entries fall in each slot (tgid % IPCSNOOP_TRACED_SLOTS),
+ * counted up before an insert and down after a delete, by user space and here:
+ * a zero slot says "not traced" with one inlined load, without the hash
+ * lookup (a helper call and a hash: about 100 ns here) that every filtered
+ * hook would otherwise pay for every unrelated process. Never too low, so
+ * never wrong; a slot shared with a traced pid just asks the map.
+ */
+__u32 traced_slots[IPCSNOOP_TRACED_SLOTS] = {};
+
+static __always_inline __u32 *traced_slot(__u32 tgid)
+{
+	return &traced_slots[tgid & (IPCSNOOP_TRACED_SLOTS - 1)];
+}
+
 static __always_inline bool tgid_traced(__u32 tgid)
 {
+	if (!*traced_slot(tgid))
+		return false;
 	return bpf_map_lookup_elem(&traced_tgids, &tgid) != NULL;
+}
+
+/* Add a process to the filter (a followed child); false if the map is full. */
+static __always_inline bool tgid_trace(__u32 tgid)
+{
+	__u8 one = 1;
+	long err;
+
+	__sync_fetch_and_add(traced_slot(tgid), 1);
+	err = bpf_map_update_elem(&traced_tgids, &tgid, &one, BPF_NOEXIST);
+	if (err)
+		__sync_fetch_and_add(traced_slot(tgid), -1);    /* there already, or full */
+	return err == 0;
+}
+
+/* Remove a process from the filter, if it is there. */
+static __always_inline void tgid_untrace(__u32 tgid)
+{
+	if (*traced_slot(tgid) && !bpf_map_delete_elem(&traced_tgids, &tgid))
+		__sync_fetch_and_add(traced_slot(tgid), -1);
 }
 
 /* Does the filter select this task? (the other end of an edge) */

@@ -573,5 +573,6 @@ struct rec_mq_rcv {
 
 
 #define IPCSNOOP_MAX_TRACED 65536
+#define IPCSNOOP_TRACED_SLOTS 8192     /* traced_slots: power of two */
 
 #endif /* IPCSNOOP_H */

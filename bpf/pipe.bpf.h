@@ -257,24 +257,33 @@ static __always_inline int pipe_enter(long nr, __u16 op, long rfd, long wfd, con
 	struct pipe_file rp = {}, wp = {};
 	struct pipe_inflight in = {}, *e;
 	struct file *wf, *rf;
-	__u32 tgid;
-	bool sel, self;
+	__u32 tgid = 0;
+	bool sel = false, self = false;
 
-	wf = wfd >= 0 ? pipe_fifo_of_fd(wfd) : NULL;
-	rf = rfd >= 0 ? pipe_fifo_of_fd(rfd) : NULL;
-	if (!wf && !rf)
-		return 0;
-	tgid = bpf_get_current_pid_tgid() >> 32;
 	/*
 	 * ipcsnoop itself is never an end of an edge, but its own output may go
 	 * into a pipe (ipcsnoop | less): its writes are booked (PIPE_W_SELF), or
 	 * the reader's reads of them would be bytes from nowhere, printed, read...
+	 * With a filter, the filter is asked first: while no pipe is of interest,
+	 * an unselected process's write stops before its fd is looked at.
 	 */
-	self = tgid == self_tgid;
-	if (self && !wf)
+	if (filter_active) {
+		tgid = bpf_get_current_pid_tgid() >> 32;
+		self = tgid == self_tgid;
+		sel = !self && current_selected(tgid);
+		if (!self && !pipe_filter_passes(sel))
+			return 0;
+	}
+	wf = wfd >= 0 ? pipe_fifo_of_fd(wfd) : NULL;
+	rf = rfd >= 0 ? pipe_fifo_of_fd(rfd) : NULL;
+	if (!wf && !rf)
 		return 0;
-	sel = !self && current_selected(tgid);
-	if (!self && !pipe_filter_passes(sel))
+	if (!filter_active) {
+		tgid = bpf_get_current_pid_tgid() >> 32;
+		self = tgid == self_tgid;
+		sel = !self;
+	}
+	if (self && !wf)
 		return 0;
 	if (wf)
 		pipe_fill(wf, &wp);
@@ -394,14 +403,15 @@ static __always_inline int pipe_read_exit(long ret, __u16 op)
 	tgid = bpf_get_current_pid_tgid() >> 32;
 	if (tgid == self_tgid)
 		return 0;
+	/* the filter first: while no pipe is of interest, an unselected read stops here */
+	sel = current_selected(tgid);
+	if (!pipe_filter_passes(sel))
+		return 0;
 	/* a BTF pointer: a direct load where the architecture allows it */
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	fd = (int)PT_REGS_PARM1_SYSCALL(regs);
 	f = pipe_fifo_of_fd(fd);
 	if (!f)
-		return 0;
-	sel = current_selected(tgid);
-	if (!pipe_filter_passes(sel))
 		return 0;
 	pipe_fill(f, &pf);
 	if (!pipe_keep(sel, &pf.id))

@@ -6,12 +6,11 @@ int BPF_PROG(proc_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = parent->tgid, ctgid = child->tgid;
 	struct rec_proc_fork *r;
-	__u8 one = 1;
 
 	if (ptgid == ctgid)     /* a new thread: its process is already known */
 		return 0;
 	if (follow_children && tgid_traced(ptgid))
-		bpf_map_update_elem(&traced_tgids, &ctgid, &one, BPF_ANY);
+		tgid_trace(ctgid);
 	if (ptgid == self_tgid || !current_selected(ptgid))
 		return 0;
 	r = RECORD_RESERVE(struct rec_proc_fork, REC_PROC_FORK, IPC_PROC);
@@ -74,6 +73,6 @@ int BPF_PROG(proc_free, struct task_struct *task)
 	__u32 tgid = task->tgid;
 
 	if (filter_active && task->pid == tgid)
-		bpf_map_delete_elem(&traced_tgids, &tgid);
+		tgid_untrace(tgid);
 	return 0;
 }

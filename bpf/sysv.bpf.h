@@ -120,19 +120,36 @@ static __always_inline long sysv_ret(struct trace_event_raw_sys_exit *ctx)
 	return ret;
 }
 
+/*
+ * With -p or COMMAND: a msgsnd/msgrcv of a process the filter does not select,
+ * while no queue is of interest, is left out before its task storage is
+ * touched, at entry and again at exit: both give the same answer, as the
+ * interest only grows and a process's selection does not change during a
+ * call (a name, -c, can: with -c the entry marks the call SC_SKIP instead).
+ */
+static __always_inline bool sysv_msg_skips(__u32 nr, bool selected)
+{
+	return (nr == SC_MSGSND || nr == SC_MSGRCV) && filter_active && !filter_comm_set &&
+	       !selected && !sysv_queue_interest_any;
+}
+
 static __always_inline struct sysv_call *sysv_enter(__u32 nr)
 {
 	struct task_struct *cur = bpf_get_current_task_btf();
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct sysv_call *c;
+	bool sel;
 
 	if (tgid == self_tgid)
+		return NULL;
+	sel = current_selected(tgid);
+	if (sysv_msg_skips(nr, sel))
 		return NULL;
 	c = bpf_task_storage_get(&sysv_calls, cur, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!c)
 		return NULL;
 	c->nr = nr;
-	c->selected = current_selected(tgid);
+	c->selected = sel;
 	/* filter first: an unselected send/receive while no queue is of interest */
 	if ((nr == SC_MSGSND || nr == SC_MSGRCV) && filter_active && !c->selected &&
 	    !sysv_queue_interest_any) {
@@ -168,9 +185,12 @@ static __always_inline struct sysv_call *sysv_exit_or_regs(__u32 nr)
 {
 	struct task_struct *cur = bpf_get_current_task_btf();
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct sysv_call *c = bpf_task_storage_get(&sysv_calls, cur, 0, 0);
+	struct sysv_call *c;
 	struct pt_regs *regs;
 
+	if ((nr == SC_MSGSND || nr == SC_MSGRCV) && sysv_msg_skips(nr, current_selected(tgid)))
+		return NULL;            /* as its entry was (or would have been) */
+	c = bpf_task_storage_get(&sysv_calls, cur, 0, 0);
 	if (c && c->nr == nr) {         /* as sysv_exit, with one lookup for both cases */
 		c->nr = SC_NONE;
 		return c;
@@ -198,6 +218,11 @@ static __always_inline struct sysv_call *sysv_exit_or_regs(__u32 nr)
 	c->ipc_ns = sysv_ipc_ns(cur);
 	c->via = SYSV_WAKE_NONE;
 	c->waker_selected = 0;
+	/* with a filter, a send/receive seen only at its exit is kept on a queue of
+	 * interest (or for a selected process, which marks it), as at entry */
+	if ((nr == SC_MSGSND || nr == SC_MSGRCV) && filter_active &&
+	    !sysv_queue_kept(c, (__u32)c->arg[0], c->ipc_ns, IPC_MSG))
+		return NULL;
 	return c;
 }
 
@@ -767,9 +792,17 @@ static __always_inline void sem_read_ops(struct sysv_call *c, const struct sysv_
 	}
 }
 
+/* Set before the first semop entry is saved: until then no task sleeps in a
+ * semop we saw enter, and sem_waking is out on one load. */
+__u32 sem_ops_seen = 0;
+
 static __always_inline void sem_op_enter(struct trace_event_raw_sys_enter *ctx, bool timed)
 {
-	struct sysv_call *c = sysv_enter(SC_SEMOP);
+	struct sysv_call *c;
+
+	if (!sem_ops_seen)
+		sem_ops_seen = 1;
+	c = sysv_enter(SC_SEMOP);
 
 	if (!c)
 		return;
@@ -885,18 +918,23 @@ int sem_ctl_exit(struct trace_event_raw_sys_exit *ctx)
  * releaser's own context (ipc/sem.c update_queue -> wake_up_q). So a wakeup of
  * a task sleeping in semop, done by a task in semop/semctl on the same set (or
  * by an exiting task undoing its SEM_UNDO adjustments), names the releaser
- * exactly. This runs for every wakeup on the machine: one task-storage lookup
- * (NULL for tasks that never made a SysV call) and out.
+ * exactly. This runs for every wakeup on the machine: out on one load until
+ * a semop was seen, then on one more for a task without any BPF task storage,
+ * else after one task-storage lookup (NULL for tasks that never made a SysV call).
  */
 SEC("tp_btf/sched_waking")
 int BPF_PROG(sem_waking, struct task_struct *p)
 {
-	struct sysv_call *w = bpf_task_storage_get(&sysv_calls, p, 0, 0);
 	struct task_struct *cur;
-	struct sysv_call *r;
+	struct sysv_call *r, *w;
 	__u64 id;
 	__u32 via;
 
+	if (!sem_ops_seen)
+		return 0;
+	if (bpf_core_field_exists(p->bpf_storage) && !p->bpf_storage)
+		return 0;
+	w = bpf_task_storage_get(&sysv_calls, p, 0, 0);
 	if (!w || w->nr != SC_SEMOP)
 		return 0;
 	cur = bpf_get_current_task_btf();

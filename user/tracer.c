@@ -304,10 +304,16 @@ fail:
 
 int tracer__trace_pid(struct tracer *t, __u32 pid)
 {
+	__u32 *slot = &t->skel->bss->traced_slots[pid & (IPCSNOOP_TRACED_SLOTS - 1)];
 	__u8 one = 1;
 
+	/* the slot first: the programs ask the map only when it is not zero */
+	__atomic_fetch_add(slot, 1, __ATOMIC_SEQ_CST);
 	if (bpf_map__update_elem(t->skel->maps.traced_tgids, &pid, sizeof(pid), &one, sizeof(one),
-				 BPF_ANY)) {
+				 BPF_NOEXIST)) {
+		__atomic_fetch_sub(slot, 1, __ATOMIC_SEQ_CST);
+		if (errno == EEXIST)
+			return 0;               /* given twice */
 		p_err("cannot add pid %u to the filter: %s", pid, strerror(errno));
 		return -1;
 	}
@@ -324,6 +330,11 @@ int tracer__map_fd(struct tracer *t, const char *name)
 void tracer__pipe_interest_seeded(struct tracer *t)
 {
 	t->skel->bss->pipe_interest_any = 1;
+}
+
+void tracer__unix_interest_seeded(struct tracer *t)
+{
+	t->skel->bss->unix_interest_any = 1;
 }
 
 void tracer__sysv_interest_seeded(struct tracer *t)

@@ -79,6 +79,23 @@ fi
 expect_edges filt "filter: unrelated queues are not shown" ".src.comm==\"msgq_types\" or .dst.comm==\"msgq_types\"" 0
 "$DEMOS/msgq_notes" clean
 
+# --- COMMAND is the sender; the receiver, outside the filter, waits since
+# before tracing started (seen only at its exit: kept because the selected
+# sender made the queue one of interest)
+"$DEMOS/msgq_notes" B >"$TMP/waitb.out" &
+WB=$!
+sleep 0.3
+trace cmdsnd -t msg -- "$DEMOS/msgq_notes" A
+wait "$WB"
+MR=$(hook_backend "msg receive")
+if [ "$MR" != tracepoints ]; then
+	skip "filter: the receiver outside the filter, waiting since before: msg receives on $MR: $IN_FLIGHT_WHY"
+else
+	expect_edges cmdsnd "filter: the selected sender -> the receiver outside the filter, waiting since before" \
+		"$MSG and .src.comm==\"msgq_notes\" and .dst.pid==$WB and .mtype==1 and .bytes==21 and .waited==true" 1
+fi
+"$DEMOS/msgq_notes" clean
+
 # --- with a filter, another process's queue traffic is not even recorded in the kernel
 sleep 30 & BYSTANDER=$!
 start_bg quiet -t msg -p "$BYSTANDER"

@@ -117,6 +117,20 @@ static __always_inline void pipe_agg_switch(const struct pipe_id *id, struct pip
 	record_submit(r);
 }
 
+/* A write this file does not count: the pipe streams from now on, and a pipe
+ * not known yet is never counted (the write may still be in flight when the
+ * next writer comes, its bytes not in the pipe yet). */
+static __always_inline void pipe_agg_stream_write(const struct pipe_id *id)
+{
+	struct pipe_agg_state *st, init = { .ctl = PIPE_AGG_STREAM };
+
+	st = bpf_map_lookup_elem(&pipe_agg_state, id);
+	if (st)
+		pipe_agg_switch(id, st, (__u32)bpf_get_current_pid_tgid());
+	else
+		bpf_map_update_elem(&pipe_agg_state, id, &init, BPF_NOEXIST);
+}
+
 /* Is the pipe counted here now? */
 static __always_inline bool pipe_agg_counts(const struct pipe_id *id)
 {
@@ -166,12 +180,13 @@ static __always_inline bool pipe_agg_write_enter(const struct pipe_file *pf, __u
 	__u64 v, start;
 	int i;
 
-	st = bpf_map_lookup_elem(&pipe_agg_state, &pf->id);
-	if (tid > PIPE_AGG_TID_MASK || pf->named || pf->packet) {
-		if (st)
-			pipe_agg_switch(&pf->id, st, tid);
+	if (pf->named)
+		return false;                   /* never counted here */
+	if (tid > PIPE_AGG_TID_MASK || pf->packet) {
+		pipe_agg_stream_write(&pf->id);
 		return false;
 	}
+	st = bpf_map_lookup_elem(&pipe_agg_state, &pf->id);
 	if (!st) {
 		/* first seen: counted only if empty (else it holds bytes of before) */
 		if (!pipe_is_empty(pf->inode))
@@ -321,7 +336,8 @@ static __always_inline bool pipe_agg_enter(struct pipe_inflight *in, const struc
 	if (!pipe_agg_on)
 		return false;
 	if (self || (op != PIPE_OP_WRITE && op != PIPE_OP_WRITEV)) {
-		pipe_agg_stream(&pf->id);
+		if (!pf->named)
+			pipe_agg_stream_write(&pf->id);
 		return false;
 	}
 	if (!pipe_agg_write_enter(pf, op, iov ? PIPE_COUNT_UNKNOWN : count, in->enter_ts))

@@ -188,9 +188,13 @@ static __always_inline int fn_pipe_read_done(struct file *file, long ret)
 	tgid = bpf_get_current_pid_tgid() >> 32;
 	if (tgid == self_tgid || !pipe_of_file(file, &pf))
 		return 0;
-	if (!pipe_keep(current_selected(tgid), &pf.id))
+	if (!pipe_keep(current_selected(tgid), &pf.id)) {
+		pipe_agg_stream(&pf.id);
 		return 0;
+	}
 	fn_pipe_how(file, false, NULL, &c);
+	if (pipe_agg_read(&pf, c.op, ret))
+		return 0;
 	pipe_emit_read(&pf, c.fd, c.op, ret);
 	return 0;
 }
@@ -206,7 +210,8 @@ static __always_inline int fn_pipe_read_mark(struct file *file)
 	if (!pipe_of_file(file, &pf))
 		return 0;
 	pipe_keep(true, &pf.id);
-	pipe_announce(&pf, 0);
+	if (!pipe_agg_counts(&pf.id))
+		pipe_announce(&pf, 0);
 	return 0;
 }
 

@@ -38,6 +38,7 @@ enum rec_type {
 	REC_PIPE_WRITE_BEGIN = 21,
 	REC_PIPE_WRITE_END = 22,
 	REC_PIPE_READ = 23,
+	REC_PIPE_HANDOVER = 24,    /* -s: a pipe counted in the kernel goes back to streaming */
 	REC_PIPE_FIRST = 20, REC_PIPE_LAST = 39,
 
 	/* unix sockets */
@@ -232,6 +233,80 @@ struct rec_pipe_read {
 	__u32 lost;
 	__u32 pad;
 };
+
+/*
+ * -s: a pipe whose bytes all came from one writer is counted in the kernel
+ * (bpf/pipe_agg.bpf.h, map pipe_agg) instead of streamed. When anything else
+ * happens to it (another writer, splice, packet mode...) it streams from then
+ * on, and this record first hands over the bytes the kernel still holds for
+ * its writer, so the byte FIFO of user space starts from the pipe's content.
+ */
+struct rec_pipe_handover {
+	struct rec_header hdr;      /* the process whose op switched the pipe */
+	struct pipe_id id;
+	__u64 done;                 /* bytes of finished writes still in the pipe */
+	__u64 run_ts;               /* entry of the first write whose bytes these are */
+	__u32 owner_tgid, owner_tid;
+	char owner_comm[IPCSNOOP_COMM_LEN];
+	__u64 owner_start_ns;
+	__u32 owner_ns_tgid;
+	__u32 inflight;             /* 1: the writer is inside a write (its END follows) */
+	__u64 owner_cgroup_id;
+	__u64 enter_ts;             /* inflight: the write's entry */
+	__u64 count;                /* inflight: bytes asked for (1 << 62: not known) */
+	__u64 taken;                /* inflight: bytes of it already read */
+	__u16 op;                   /* inflight: enum pipe_op */
+	__u16 pad[3];
+};
+
+/* -s: reads of a one-writer pipe, counted per (writer, reader, pipe) */
+struct pipe_agg_key {
+	struct pipe_id id;
+	__u32 src_tgid, dst_tgid;
+	__u64 src_start_ns;         /* a pid reused during the run is another key */
+	__u64 dst_start_ns;
+};
+
+struct pipe_agg_val {
+	__u64 count;                /* reads: one edge each when streamed */
+	__u64 bytes;
+	__u64 first_ns, last_ns;    /* the first and the latest read's return */
+	__u32 src_tid, dst_tid;     /* of the latest read */
+	char src_comm[IPCSNOOP_COMM_LEN];
+	char dst_comm[IPCSNOOP_COMM_LEN];
+	__u32 src_ns_tgid, dst_ns_tgid;
+	__u64 src_cgroup_id, dst_cgroup_id;
+	__u16 wop, rop;             /* of the latest read and its writer's latest write */
+	__u32 pad;
+};
+
+#define PIPE_AGG_MAX 8192
+
+/*
+ * Per pipe counted in the kernel (map pipe_agg_state). ctl is one word that
+ * every op changes atomically: whether the pipe streams now, which thread is
+ * inside a write into it, and its writer's bytes still in the pipe.
+ */
+#define PIPE_AGG_STREAM     (1ull << 63)   /* streams from now on */
+#define PIPE_AGG_INFO       (1ull << 62)   /* the write in flight filled in enter_ts/count/op */
+#define PIPE_AGG_TID_SHIFT  40             /* thread inside a write: bits 40..61 (0: none) */
+#define PIPE_AGG_TID_MASK   ((1ull << 22) - 1)
+#define PIPE_AGG_BIAS       (1ull << 39)   /* bits 0..39: bytes written - bytes read + BIAS */
+#define PIPE_AGG_PEND_MASK  ((1ull << 40) - 1)
+
+struct pipe_agg_state {
+	__u64 ctl;
+	__u64 run_ts;               /* entry of the first write of the owner's bytes */
+	__u32 owner_tgid, owner_tid;
+	char owner_comm[IPCSNOOP_COMM_LEN];
+	__u64 owner_start_ns;
+	__u32 owner_ns_tgid;
+	__u16 op;                   /* the write in flight */
+	__u16 pad;
+	__u64 owner_cgroup_id;
+	__u64 enter_ts, count;      /* the write in flight */
+};
+#define PIPE_AGG_PIPES 16384
 
 /* ---- unix sockets: records of types REC_UNIX_FIRST..REC_UNIX_LAST ---- */
 #define UNIX_FD_SCAN 32         /* SCM_RIGHTS files classified per skb; the rest count as unknown */

@@ -78,6 +78,8 @@ static __always_inline void pipe_lose(void)
 	__sync_fetch_and_add(&pipe_lost, 1);
 }
 
+#include "pipe_agg.bpf.h"
+
 /* Does the filter keep this op? A selected process marks the pipe of interest. */
 static __always_inline bool pipe_keep(bool selected, const struct pipe_id *id)
 {
@@ -296,12 +298,17 @@ static __always_inline int pipe_enter(long nr, __u16 op, long rfd, long wfd, con
 	if (rp.inode && !self) {
 		pipe_keep(sel, &rp.id);         /* mark it; the exit decides */
 		in.rd = rp.id;
+		pipe_agg_stream(&rp.id);
 	}
 	if (wp.inode && pipe_keep(sel, &wp.id)) {
 		if (!iov && count == 0)
 			return 0;
-		pipe_announce(&wp, 0);
-		pipe_write_begin(&in, &wp, wfd, buf, iov, vlen, count, capture && !self, self);
+		if (!pipe_agg_enter(&in, &wp, wfd, op, self, iov, count)) {
+			pipe_announce(&wp, 0);
+			pipe_write_begin(&in, &wp, wfd, buf, iov, vlen, count, capture && !self, self);
+		}
+	} else if (wp.inode) {
+		pipe_agg_stream(&wp.id);
 	}
 	if (!in.wr.ino && !in.rd.ino)
 		return 0;
@@ -355,7 +362,7 @@ static __always_inline int pipe_exit(long nr, long ret)
 	e->nr = PIPE_NR_NONE;
 	if (in.nr != nr)
 		return 0;                       /* stale: its exit was never seen */
-	if (in.wr.ino) {
+	if (in.wr.ino && !pipe_agg_write_done(&in, ret)) {
 		struct rec_pipe_write_end *w;
 
 		w = RECORD_RESERVE(struct rec_pipe_write_end, REC_PIPE_WRITE_END, IPC_PIPE);
@@ -414,7 +421,11 @@ static __always_inline int pipe_read_exit(long ret, __u16 op)
 	if (!f)
 		return 0;
 	pipe_fill(f, &pf);
-	if (!pipe_keep(sel, &pf.id))
+	if (!pipe_keep(sel, &pf.id)) {
+		pipe_agg_stream(&pf.id);
+		return 0;
+	}
+	if (pipe_agg_read(&pf, op, ret))
 		return 0;
 	pipe_emit_read(&pf, fd, op, ret);
 	return 0;
@@ -434,6 +445,8 @@ static __always_inline int pipe_mark_read(long fd)
 	if (!pipe_of_fd(fd, &pf))
 		return 0;
 	pipe_keep(true, &pf.id);
+	if (pipe_agg_counts(&pf.id))
+		return 0;                       /* its bytes are its writer's, not older ones */
 	pipe_announce(&pf, 0);
 	return 0;
 }

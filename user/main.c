@@ -16,6 +16,7 @@
 #include "log.h"
 #include "options.h"
 #include "output.h"
+#include "pipe_model.h"
 #include "pipe_seed.h"
 #include "privileges.h"
 #include "sysv_seed.h"
@@ -66,6 +67,7 @@ struct run {
 	struct summary interval;    /* -i: since the last table */
 	__u64 interval_start_ns;
 	__u64 unix_agg_full;        /* -s: unix groups the kernel streamed, its table full */
+	__u64 pipe_agg_full;        /* -s: pipe reads the kernel streamed, its table full */
 };
 
 static void on_edge(void *ctx, const struct edge *e)
@@ -168,6 +170,9 @@ static void report_losses(struct run *r, const struct loss_counts *l)
 		p_warn("summary full: its %llu least recently active rows (%llu edges) were folded "
 		       "into its (other) row", (unsigned long long)r->total.evicted,
 		       (unsigned long long)r->total.folded);
+	if (r->pipe_agg_full)
+		p_warn("%llu pipe reads streamed, not counted in the kernel: its table was full "
+		       "(none lost)", (unsigned long long)r->pipe_agg_full);
 	if (r->unix_agg_full)
 		p_warn("%llu unix receives streamed, not counted in the kernel: its table was full "
 		       "(none lost)", (unsigned long long)r->unix_agg_full);
@@ -209,9 +214,56 @@ static void collect_unix_agg(struct run *r)
 	free(vals);
 }
 
+static bool pipe_agg_on(struct run *r)
+{
+	return r->tracer && r->env.summary_only && !r->env.data_bytes &&
+	       kind_selected(&r->env, IPC_PIPE);
+}
+
+static void collect_pipe_agg(struct run *r)
+{
+	struct pipe_agg_key *keys;
+	struct pipe_agg_val *vals;
+	int n = tracer__take_pipe_agg(r->tracer, &keys, &vals);
+
+	if (n > 0)
+		pipe_model_aggregated(correlator_model(&r->corr, &pipe_model_ops), keys, vals, n);
+	else if (n < 0)
+		p_warn("out of memory reading the pipe reads counted in the kernel");
+	free(keys);
+	free(vals);
+}
+
+/* -s: the kernel's pipe table filled up (reads stream instead): empty it now. */
+static void pipe_agg_check(struct run *r)
+{
+	__u64 full;
+
+	if (!pipe_agg_on(r))
+		return;
+	full = tracer__pipe_agg_full(r->tracer);
+	if (full != r->pipe_agg_full) {
+		r->pipe_agg_full = full;
+		collect_pipe_agg(r);
+	}
+}
+
+static void on_pipe_held(void *ctx, const struct pipe_id *id, const struct pipe_agg_state *st)
+{
+	struct run *r = ctx;
+	struct rec_pipe_handover h;
+
+	pipe_agg_state_to_handover(&h, id, st);
+	pipe_model_handover(correlator_model(&r->corr, &pipe_model_ops), &h);
+}
+
 /* Kinds aggregated in the kernel (-s) join the tables before they are printed. */
 static void collect_kernel_aggregates(struct run *r)
 {
+	if (pipe_agg_on(r)) {
+		collect_pipe_agg(r);
+		r->pipe_agg_full = tracer__pipe_agg_full(r->tracer);
+	}
 	if (r->tracer && r->env.summary_only && kind_selected(&r->env, IPC_SIGNAL))
 		tracer__take_signal_agg(r->tracer, on_sig_agg, r);
 	if (r->tracer && r->env.summary_only && kind_selected(&r->env, IPC_UNIX)) {
@@ -326,6 +378,7 @@ static void trace_loop(struct run *r)
 		}
 		correlator_tick(&r->corr, mono_ns());
 		unix_agg_check(r);
+		pipe_agg_check(r);
 		interval_summary(r, mono_ns());
 		output_flush(&r->out);
 		if (r->have_cmd && command_poll(&r->cmd))
@@ -333,6 +386,8 @@ static void trace_loop(struct run *r)
 	}
 	settle(r);
 	tracer__drain(r->tracer);
+	if (pipe_agg_on(r))     /* bytes never read, as the streamed FIFO would hold them */
+		tracer__pipe_agg_held(r->tracer, on_pipe_held, r);
 	correlator_flush(&r->corr);
 	output_flush(&r->out);
 }

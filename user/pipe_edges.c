@@ -40,7 +40,7 @@ static void path_from_proc(struct pipe_state *p, __u32 tgid, __s32 fd)
 	p->path[n > 0 && p->path[0] == '/' ? n : 0] = '\0';
 }
 
-static void edge_base(struct edge *e, const struct pipe_state *p, __u64 ts, __u64 bytes)
+void pipe_edge_base(struct edge *e, const struct pipe_state *p, __u64 ts, __u64 bytes)
 {
 	edge_init(e, IPC_PIPE, ts);
 	if (p->named && p->path[0])
@@ -79,7 +79,7 @@ void pipe_edges_read(void *ctx, struct pipe_stream *ps, const struct pipe_read *
 
 		if (!c->bytes || (!c->w.known && c->why && !strcmp(c->why, PIPE_WHY_SELF)))
 			continue;               /* ipcsnoop's own output */
-		edge_base(&e, p, r->ts, c->bytes);
+		pipe_edge_base(&e, p, r->ts, c->bytes);
 		set_proc(&e.src, &c->w);
 		set_proc(&e.dst, &r->r);
 		e.inferred = !c->w.known || c->uncertain || lossy;
@@ -117,7 +117,7 @@ void pipe_edges_unread(void *ctx, struct pipe_stream *ps, const struct pipe_cred
 
 	if (!c->bytes)
 		return;
-	edge_base(&e, p, ts, c->bytes);
+	pipe_edge_base(&e, p, ts, c->bytes);
 	set_proc(&e.src, &c->w);
 	e.inferred = true;                  /* no reader: not a pairing */
 	edge_attr_str(&e, "write_op", pipe_op_name(c->wop));

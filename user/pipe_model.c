@@ -90,7 +90,7 @@ static void make_room(struct pipe_model *m, const struct pipe_state *keep)
 	drop(m, p, PIPE_WHY_EVICTED);
 }
 
-static struct pipe_state *get(struct pipe_model *m, const struct pipe_id *id, __u64 ts, bool named)
+struct pipe_state *pipe_model_get(struct pipe_model *m, const struct pipe_id *id, __u64 ts, bool named)
 {
 	struct pipe_state *p = pipe_model_find(m, id);
 	unsigned b;
@@ -180,7 +180,7 @@ static int on_seen(struct pipe_model *m, const struct rec_pipe_seen *r)
 	if (r->path_len >= sizeof(r->path) || !r->id.ino)
 		return -1;
 	fresh = !pipe_model_find(m, &r->id);
-	p = get(m, &r->id, r->hdr.ts_ns, named);
+	p = pipe_model_get(m, &r->id, r->hdr.ts_ns, named);
 	if (!p)
 		return 0;
 	if (named && r->path[0]) {
@@ -211,7 +211,7 @@ static int on_begin(struct pipe_model *m, const struct rec_pipe_write_begin *r, 
 	if (r->data_cap > IPCSNOOP_DATA_MAX || !is_write_op(r->op) || !r->id.ino)
 		return -1;
 	note_losses(m, r->lost);
-	p = get(m, &r->id, r->hdr.ts_ns, r->flags & PIPE_W_NAMED);
+	p = pipe_model_get(m, &r->id, r->hdr.ts_ns, r->flags & PIPE_W_NAMED);
 	if (!p)
 		return 0;
 	writer_of(&w, &r->hdr, r->flags);
@@ -229,7 +229,7 @@ static int on_end(struct pipe_model *m, const struct rec_pipe_write_end *r)
 	if (!is_write_op(r->op) || !r->id.ino || r->enter_ts > r->hdr.ts_ns)
 		return -1;
 	note_losses(m, r->lost);
-	p = get(m, &r->id, r->hdr.ts_ns, r->flags & PIPE_W_NAMED);
+	p = pipe_model_get(m, &r->id, r->hdr.ts_ns, r->flags & PIPE_W_NAMED);
 	if (!p)
 		return 0;
 	writer_of(&w, &r->hdr, r->flags);
@@ -247,7 +247,7 @@ static int on_read(struct pipe_model *m, const struct rec_pipe_read *r)
 	if (r->ret <= 0 || !is_read_op(r->op) || !r->id.ino)
 		return -1;
 	note_losses(m, r->lost);
-	p = get(m, &r->id, r->hdr.ts_ns, r->flags & PIPE_R_NAMED);
+	p = pipe_model_get(m, &r->id, r->hdr.ts_ns, r->flags & PIPE_R_NAMED);
 	if (!p)
 		return 0;
 	proc_of(&rd, &r->hdr);
@@ -274,6 +274,10 @@ int pipe_model_record(struct pipe_model *m, const struct rec_header *h, size_t l
 		if (len != sizeof(struct rec_pipe_read))
 			return -1;
 		return on_read(m, (const void *)h);
+	case REC_PIPE_HANDOVER:
+		if (len != sizeof(struct rec_pipe_handover))
+			return -1;
+		return pipe_model_handover(m, (const void *)h);
 	}
 	return -1;
 }

@@ -43,12 +43,25 @@ int pipe_model_record(struct pipe_model *m, const struct rec_header *h, size_t l
 void pipe_model_tick(struct pipe_model *m, __u64 now_ns);
 void pipe_model_flush(struct pipe_model *m);
 struct pipe_state *pipe_model_find(struct pipe_model *m, const struct pipe_id *id);
+/* found or made (NULL: out of memory) */
+struct pipe_state *pipe_model_get(struct pipe_model *m, const struct pipe_id *id, __u64 ts, bool named);
 
 /* pipe_edges.c: results to edges */
 void pipe_edges_read(void *ctx, struct pipe_stream *ps, const struct pipe_read *r);
 void pipe_edges_unread(void *ctx, struct pipe_stream *ps, const struct pipe_credit *c, __u64 ts,
 		       const char *why);
 const char *pipe_op_name(unsigned op);
+/* the object and attributes every pipe edge has */
+void pipe_edge_base(struct edge *e, const struct pipe_state *p, __u64 ts, __u64 bytes);
+
+/* pipe_agg.c, -s: pipes counted in the kernel (bpf/pipe_agg.bpf.h) */
+void pipe_model_aggregated(struct pipe_model *m, const struct pipe_agg_key *k,
+			   const struct pipe_agg_val *v, size_t n);
+/* a HANDOVER record (or the same built at the end from the kernel's table) */
+int pipe_model_handover(struct pipe_model *m, const struct rec_pipe_handover *r);
+/* the end: what the kernel still holds for a pipe it counts, as a handover */
+void pipe_agg_state_to_handover(struct rec_pipe_handover *r, const struct pipe_id *id,
+				const struct pipe_agg_state *st);
 #define PIPE_WHY_LOST "records-lost"     /* records of this pipe may be missing */
 
 #endif

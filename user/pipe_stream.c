@@ -562,3 +562,22 @@ void pipe_stream_finish(struct pipe_stream *ps, const char *why)
 		ps->sink->unread(ps->sink->ctx, ps, &c, last_ts, why);
 	}
 }
+
+void pipe_stream_handover(struct pipe_stream *ps, const struct pipe_proc *w, __u64 run_ts,
+			  __u64 done, bool inflight, __u64 enter_ts, __u64 n, __u64 taken, __u16 op)
+{
+	struct pipe_seg *s;
+
+	if (done && !seg_new(ps, w, run_ts, done, op, false))
+		(*ps->sink->gave_up)++;
+	if (inflight) {
+		s = seg_new(ps, w, enter_ts, n, op, false);
+		if (!s) {
+			(*ps->sink->gave_up)++;
+		} else {
+			s->inflight = true;
+			s->off = taken < n ? taken : n;
+		}
+	}
+	drain(ps);
+}

@@ -133,6 +133,14 @@ void pipe_stream_end(struct pipe_stream *ps, const struct pipe_proc *w, __u64 ts
  */
 bool pipe_stream_read(struct pipe_stream *ps, const struct pipe_proc *r, __u64 ts, __u64 n,
 		      __s32 fd, __u16 op, bool empty);
+/*
+ * -s: a pipe counted in the kernel streams from now on; what it holds is w's:
+ * done bytes of finished writes (the first began at run_ts), then, if
+ * inflight, w's write in flight (began at enter_ts, n bytes asked, taken of
+ * them already read), whose END record follows.
+ */
+void pipe_stream_handover(struct pipe_stream *ps, const struct pipe_proc *w, __u64 run_ts,
+			  __u64 done, bool inflight, __u64 enter_ts, __u64 n, __u64 taken, __u16 op);
 /* Give up on reads held, and suspect bytes kept, since before now - hold_ns */
 void pipe_stream_expire(struct pipe_stream *ps, __u64 now);
 /* The end (why: PIPE_WHY_UNREAD) or an eviction (PIPE_WHY_EVICTED): settle held

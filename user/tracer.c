@@ -112,6 +112,13 @@ static void configure(struct ipcsnoop_bpf *skel, const struct env *env)
 		bpf_map__set_max_entries(skel->maps.unix_agg, 1);
 		bpf_map__set_max_entries(skel->maps.unix_rx_agg, 1);
 	}
+	/* pipes: -s without -x (bpf/pipe_agg.bpf.h) */
+	skel->rodata->pipe_agg_on = env->summary_only && !env->data_bytes &&
+				    kind_selected(env, IPC_PIPE);
+	if (!skel->rodata->pipe_agg_on) {
+		bpf_map__set_max_entries(skel->maps.pipe_agg, 1);
+		bpf_map__set_max_entries(skel->maps.pipe_agg_state, 1);
+	}
 	/* small steps: a reader that sleeps is woken long before the ring fills */
 	skel->rodata->wakeup_bytes = env->ringbuf_bytes / 64;
 	bpf_map__set_max_entries(skel->maps.events, env->ringbuf_bytes);
@@ -447,6 +454,59 @@ __u64 tracer__unix_agg_full(struct tracer *t)
 			sum += vals[c];
 	free(vals);
 	return sum;
+}
+
+int tracer__take_pipe_agg(struct tracer *t, struct pipe_agg_key **keys, struct pipe_agg_val **vals)
+{
+	struct bpf_map *map = t->skel->maps.pipe_agg;
+	struct pipe_agg_key *k = calloc(PIPE_AGG_MAX, sizeof(*k));
+	struct pipe_agg_val *v = calloc(PIPE_AGG_MAX, sizeof(*v));
+	int n = 0, got = 0;
+
+	*keys = k;
+	*vals = v;
+	if (!k || !v)
+		return -1;
+	/* as for unix: the keys first, then each read and deleted */
+	while (n < PIPE_AGG_MAX && !bpf_map__get_next_key(map, n ? &k[n - 1] : NULL, &k[n], sizeof(*k)))
+		n++;
+	for (int i = 0; i < n; i++) {
+		if (bpf_map__lookup_and_delete_elem(map, &k[i], sizeof(*k), &v[got], sizeof(*v), 0)) {
+			if (bpf_map__lookup_elem(map, &k[i], sizeof(*k), &v[got], sizeof(*v), 0))
+				continue;
+			bpf_map__delete_elem(map, &k[i], sizeof(*k), 0);
+		}
+		k[got++] = k[i];
+	}
+	return got;
+}
+
+__u64 tracer__pipe_agg_full(struct tracer *t)
+{
+	return t->skel->bss->pipe_agg_full;
+}
+
+int tracer__pipe_agg_held(struct tracer *t, pipe_held_fn fn, void *ctx)
+{
+	struct bpf_map *map = t->skel->maps.pipe_agg_state;
+	struct pipe_id key, prev;
+	struct pipe_agg_state st;
+	int n = 0, walked = 0;
+
+	while (walked < PIPE_AGG_PIPES &&
+	       !bpf_map__get_next_key(map, walked ? &prev : NULL, &key, sizeof(key))) {
+		walked++;
+		prev = key;
+		if (bpf_map__lookup_elem(map, &key, sizeof(key), &st, sizeof(st), 0) ||
+		    (st.ctl & PIPE_AGG_STREAM) || !st.owner_tgid)
+			continue;
+		if ((st.ctl & PIPE_AGG_PEND_MASK) == PIPE_AGG_BIAS &&
+		    !((st.ctl >> PIPE_AGG_TID_SHIFT) & PIPE_AGG_TID_MASK))
+			continue;       /* empty, no write in flight */
+		fn(ctx, &key, &st);
+		n++;
+	}
+	return n;
 }
 
 static void *destroy_link(void *link)

@@ -37,6 +37,13 @@ int tracer__take_signal_agg(struct tracer *t, sig_agg_fn fn, void *ctx);
 int tracer__take_unix_agg(struct tracer *t, struct unix_agg_key **keys, struct unix_agg_val **vals);
 /* -s: unix receive groups streamed so far because that map was full */
 __u64 tracer__unix_agg_full(struct tracer *t);
+/* -s: the same for pipes (map pipe_agg) */
+int tracer__take_pipe_agg(struct tracer *t, struct pipe_agg_key **keys, struct pipe_agg_val **vals);
+/* -s: pipe reads streamed so far because that map was full */
+__u64 tracer__pipe_agg_full(struct tracer *t);
+/* -s, at the end: each pipe counted in the kernel that still holds bytes */
+typedef void (*pipe_held_fn)(void *ctx, const struct pipe_id *id, const struct pipe_agg_state *st);
+int tracer__pipe_agg_held(struct tracer *t, pipe_held_fn fn, void *ctx);
 void tracer__free(struct tracer *t);
 
 /* Preflight, also used before a COMMAND is started: 0 or -1 (printed). */

@@ -62,12 +62,13 @@ bench_guest() {
 	elif ! grep -aq '@@bench end' "$log"; then
 		result="NO END (qemu status $qrc, $runs runs): $(grep -a '@@' "$log" | tail -n 1 | tr -d '\r')"
 	fi
+	local bad=0
+	case "$result" in
+	"0 runs" | *[A-Z][A-Z]*) bad=1; tail -n 20 "$log" | tr -d '\r' | sed 's/^/  | /' ;;
+	esac
 	printf '%-34s %-10s bench: %s  (total %ss, host load %s)\n' "linux $release" "$backend" "$result" \
 		"$secs" "$(cut -d' ' -f1-3 /proc/loadavg)"
-	case "$result" in
-	"0 runs" | *[A-Z][A-Z]*) tail -n 20 "$log" | tr -d '\r' | sed 's/^/  | /'; return 1 ;;
-	esac
-	return 0
+	return "$bad"
 }
 
 echo "guest bench: $reps repetitions of $wls, scale $scale, backends $backends, $jobs guests at a time," \

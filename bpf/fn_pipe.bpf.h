@@ -163,8 +163,10 @@ static __always_inline int fn_pipe_write_enter(struct kiocb *iocb, struct iov_it
 	in.nr = FN_PIPE_NR;
 	in.op = c.op;
 	in.rfd = -1;
-	pipe_announce(&pf, 0);
-	pipe_write_begin(&in, &pf, c.fd, c.buf, c.iov, c.vlen, count, c.capture && !self, self);
+	if (!pipe_agg_enter(&in, &pf, c.fd, c.op, self, c.iov, count)) {   /* -s: counted here? */
+		pipe_announce(&pf, 0);
+		pipe_write_begin(&in, &pf, c.fd, c.buf, c.iov, c.vlen, count, c.capture && !self, self);
+	}
 	e = bpf_task_storage_get(&pipe_inflight, bpf_get_current_task_btf(), NULL,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (e) {

@@ -74,16 +74,20 @@ static __always_inline int fn_splice_enter(struct file *in, struct file *out, __
 	if (rd && !self) {
 		pipe_fill(in, &rp);
 		pipe_keep(sel, &rp.id);         /* mark it; the exit decides */
+		pipe_agg_stream(&rp.id);        /* -s: a splice is paired in user space */
 	}
 	if (!wr || len == 0)
 		return 0;
 	pipe_fill(out, &wp);
-	if (!pipe_keep(sel, &wp.id))
+	if (!pipe_keep(sel, &wp.id)) {
+		pipe_agg_stream(&wp.id);
 		return 0;
+	}
 	fl.enter_ts = bpf_ktime_get_ns();
 	fl.nr = FN_SPLICE_NR;
 	fl.op = PIPE_OP_SPLICE;
 	fl.rfd = -1;                    /* the read is emitted by fn_splice_exit */
+	pipe_agg_enter(&fl, &wp, -1, PIPE_OP_SPLICE, self, false, len);   /* never counted: streams */
 	pipe_announce(&wp, 0);
 	pipe_write_begin(&fl, &wp, fn_splice_fd(out, 2), NULL, false, 0, len, false, self);
 	e = bpf_task_storage_get(&pipe_inflight, bpf_get_current_task_btf(), NULL,

@@ -39,9 +39,7 @@ bench_guest() {
 	log=$logs/bench-$release-$backend.log
 	start=$EPOCHREALTIME
 	for try in 1 2; do
-		# no_timer_check: under a loaded host TCG's timer can miss the boot's
-		# IO-APIC timer check ("IO-APIC + timer doesn't work!" panic)
-		guest_boot "$kernel" "$log" "no_timer_check ipcsnoop.backend=$backend ipcsnoop.part=bench" \
+		guest_boot "$kernel" "$log" "ipcsnoop.backend=$backend ipcsnoop.part=bench" \
 			"ipcsnoop.bench=$reps,$scale,${wls// /+},${GUEST_BENCH_RUNS:-},${GUEST_BENCH_SETTLE:-}"
 		qrc=$?
 		grep -aq '@@ipcsnoop-guest: kernel' "$log" && break

@@ -176,7 +176,9 @@ static __always_inline bool pipe_agg_write_enter(const struct pipe_file *pf, __u
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32, tid = (__u32)id;
 	struct pipe_agg_state *st, init = {};
-	__u64 comm[IPCSNOOP_COMM_LEN / 8];
+	/* zeroed: compared whole (pipe_agg_same_owner), and on some kernels (6.1:
+	 * strscpy) bpf_get_current_comm leaves the bytes after the NUL as they were */
+	__u64 comm[IPCSNOOP_COMM_LEN / 8] = {};
 	__u64 v, start;
 	int i;
 

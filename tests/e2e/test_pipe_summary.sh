@@ -25,6 +25,18 @@ per_message() {
 	echo $(( $(received "$1" 21) + $(received "$1" 22) + $(received "$1" 23) ))
 }
 
+# no_per_message NAME DESC: instance NAME-s received no per-message pipe record
+# (on failure: what it received, by type, and its summary's handover count)
+no_per_message() {
+	local n
+	n=$(per_message "$1-s")
+	if [ "$n" = 0 ]; then
+		pass "$2: -s: no per-message pipe record"
+	else
+		fail "$2: -s: no per-message pipe record: got '$n', want '0' ($(grep 'by type' "$TMP/$1-s.err"))"
+	fi
+}
+
 COMM="p$$agg"
 COMM=${COMM:0:15}
 ln -sf "$DEMOS/pipe_agg" "$TMP/$COMM"
@@ -92,7 +104,7 @@ P=$(pid_of pp parent) C=$(pid_of pp child)
 same_rows pp 2
 expect_eq "pingpong: parent -> child $N x 8 bytes" "$(row pp ".src.pid==$P and .dst.pid==$C")" "[$N,$((N * 8))]"
 expect_eq "pingpong: child -> parent $N x 8 bytes" "$(row pp ".src.pid==$C and .dst.pid==$P")" "[$N,$((N * 8))]"
-expect_eq "pingpong: -s: no per-message pipe record" "$(per_message pp-s)" 0
+no_per_message pp "pingpong"
 expect_eq "pingpong: -s: no handover" "$(received pp-s 24)" 0
 
 # --- many writes, one read: one edge; one write, many reads: one edge per read
@@ -100,12 +112,12 @@ both bulk -- bulk
 P=$(pid_of bulk parent) C=$(pid_of bulk child)
 same_rows bulk 1
 expect_eq "bulk: 3 writes taken by one read: count 1, 30 bytes" "$(row bulk ".src.pid==$P and .dst.pid==$C")" "[1,30]"
-expect_eq "bulk: -s: no per-message pipe record" "$(per_message bulk-s)" 0
+no_per_message bulk "bulk"
 both split -- split
 P=$(pid_of split parent) C=$(pid_of split child)
 same_rows split 1
 expect_eq "split: one write read in 3 reads: count 3, 30 bytes" "$(row split ".src.pid==$P and .dst.pid==$C")" "[3,30]"
-expect_eq "split: -s: no per-message pipe record" "$(per_message split-s)" 0
+no_per_message split "split"
 
 # --- two writers taking turns on an emptied pipe: the owner changes, still counted
 both alt -- alt
@@ -113,7 +125,7 @@ P=$(pid_of alt parent) W1=$(pid_of alt writer1) W2=$(pid_of alt writer2)
 same_rows alt 2
 expect_eq "alt: writer1 -> parent 3 x 5 bytes" "$(row alt ".src.pid==$W1 and .dst.pid==$P")" "[3,15]"
 expect_eq "alt: writer2 -> parent 3 x 6 bytes" "$(row alt ".src.pid==$W2 and .dst.pid==$P")" "[3,18]"
-expect_eq "alt: -s: no per-message pipe record" "$(per_message alt-s)" 0
+no_per_message alt "alt"
 
 # --- two writers' bytes in the pipe at once: handed over, then streamed
 both mixed -- mixed
@@ -129,7 +141,7 @@ both exitfirst -- exitfirst
 P=$(pid_of exitfirst parent) C=$(pid_of exitfirst child)
 same_rows exitfirst 1
 expect_eq "exitfirst: child -> parent 12 bytes after the child exited" "$(row exitfirst ".src.pid==$C and .dst.pid==$P")" "[1,12]"
-expect_eq "exitfirst: -s: no per-message pipe record" "$(per_message exitfirst-s)" 0
+no_per_message exitfirst "exitfirst"
 
 # --- bytes of a process not traced first: the pipe streams from its first traced write
 both preexist -- preexist
@@ -153,7 +165,7 @@ both unread -- unread
 P=$(pid_of unread parent)
 same_rows unread 1
 expect_eq "unread: 20 bytes, no reader" "$(row unread ".src.pid==$P and .dst.known==false")" "[1,20]"
-expect_eq "unread: -s: no per-message pipe record" "$(per_message unread-s)" 0
+no_per_message unread "unread"
 
 # --- -i: the kernel's counts are read every interval
 both iv -i 1 -- pingpong 300

@@ -111,17 +111,20 @@ expect_valid_json() {
 
 # start_bg NAME [IPCSNOOP-OPTIONS...]: whole-machine ipcsnoop in the background,
 # returns once it is tracing (it says so on stderr with -v). Sets BG_PID.
+# It may take START_TIMEOUT seconds (default 60: in a TCG guest, loading and
+# attaching every fentry program of a kind takes tens of seconds).
 start_bg() {
-	local name=$1 i
+	local name=$1 deadline=$((SECONDS + ${START_TIMEOUT:-60}))
 	shift
 	"$IPCSNOOP" -v -j -o "$TMP/$name.json" "${BACKEND_OPT[@]}" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
 	BG_PID=$!
-	for i in $(seq 1 200); do
+	while [ "$SECONDS" -le "$deadline" ]; do
 		grep -q '^ipcsnoop: tracing' "$TMP/$name.err" 2>/dev/null && return 0
 		kill -0 "$BG_PID" 2>/dev/null || break
 		sleep 0.05
 	done
-	echo "  ipcsnoop did not start: $(grep '^ipcsnoop' "$TMP/$name.err" | head -3)"
+	echo "  ipcsnoop did not start within ${START_TIMEOUT:-60} s: $(grep '^ipcsnoop' "$TMP/$name.err" | tail -3)"
+	kill -INT "$BG_PID" 2>/dev/null
 	return 1
 }
 

@@ -47,6 +47,7 @@ DEMO=$TMP/$COMM
 both() {
 	local name=$1 ev s
 	shift
+	RC_S="not started" DEMO_RC="not run"
 	local extra=()
 	while [ "$1" != -- ]; do extra+=("$1"); shift; done
 	shift

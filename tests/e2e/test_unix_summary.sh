@@ -33,6 +33,7 @@ prog() {
 both_once() {
 	local name=$1 comm=$2 ev s
 	shift 2
+	RC_S="not started" DEMO_RC="not run"
 	local extra=()
 	while [ "$1" != -- ]; do extra+=("$1"); shift; done
 	shift

@@ -409,30 +409,39 @@ int tracer__take_signal_agg(struct tracer *t, sig_agg_fn fn, void *ctx)
 	return n;
 }
 
-int tracer__take_unix_agg(struct tracer *t, struct unix_agg_key **keys, struct unix_agg_val **vals)
+/*
+ * Reads and empties an aggregation map into keys/vals (max entries of ksz/vsz
+ * bytes): the keys first (deleting while iterating restarts the walk), then
+ * each entry read and deleted. Returns how many were taken.
+ */
+static int take_agg(struct bpf_map *map, char *k, size_t ksz, char *v, size_t vsz, int max)
 {
-	struct bpf_map *map = t->skel->maps.unix_agg;
-	struct unix_agg_key *k = calloc(UNIX_AGG_MAX, sizeof(*k));
-	struct unix_agg_val *v = calloc(UNIX_AGG_MAX, sizeof(*v));
 	int n = 0, got = 0;
 
-	*keys = k;
-	*vals = v;
-	if (!k || !v)
-		return -1;
-	/* collect the keys first: deleting while iterating restarts the walk */
-	while (n < UNIX_AGG_MAX && !bpf_map__get_next_key(map, n ? &k[n - 1] : NULL, &k[n], sizeof(*k)))
+	while (n < max && !bpf_map__get_next_key(map, n ? k + (n - 1) * ksz : NULL, k + n * ksz, ksz))
 		n++;
 	for (int i = 0; i < n; i++) {
-		if (bpf_map__lookup_and_delete_elem(map, &k[i], sizeof(*k), &v[got], sizeof(*v), 0)) {
+		char *key = k + i * ksz, *val = v + got * vsz;
+
+		if (bpf_map__lookup_and_delete_elem(map, key, ksz, val, vsz, 0)) {
 			/* kernels before 5.14: no lookup-and-delete on hash maps */
-			if (bpf_map__lookup_elem(map, &k[i], sizeof(*k), &v[got], sizeof(*v), 0))
+			if (bpf_map__lookup_elem(map, key, ksz, val, vsz, 0))
 				continue;
-			bpf_map__delete_elem(map, &k[i], sizeof(*k), 0);
+			bpf_map__delete_elem(map, key, ksz, 0);
 		}
-		k[got++] = k[i];
+		memmove(k + got++ * ksz, key, ksz);
 	}
 	return got;
+}
+
+int tracer__take_unix_agg(struct tracer *t, struct unix_agg_key **keys, struct unix_agg_val **vals)
+{
+	*keys = calloc(UNIX_AGG_MAX, sizeof(**keys));
+	*vals = calloc(UNIX_AGG_MAX, sizeof(**vals));
+	if (!*keys || !*vals)
+		return -1;
+	return take_agg(t->skel->maps.unix_agg, (char *)*keys, sizeof(**keys), (char *)*vals,
+			sizeof(**vals), UNIX_AGG_MAX);
 }
 
 __u64 tracer__unix_agg_full(struct tracer *t)
@@ -453,27 +462,12 @@ __u64 tracer__unix_agg_full(struct tracer *t)
 
 int tracer__take_pipe_agg(struct tracer *t, struct pipe_agg_key **keys, struct pipe_agg_val **vals)
 {
-	struct bpf_map *map = t->skel->maps.pipe_agg;
-	struct pipe_agg_key *k = calloc(PIPE_AGG_MAX, sizeof(*k));
-	struct pipe_agg_val *v = calloc(PIPE_AGG_MAX, sizeof(*v));
-	int n = 0, got = 0;
-
-	*keys = k;
-	*vals = v;
-	if (!k || !v)
+	*keys = calloc(PIPE_AGG_MAX, sizeof(**keys));
+	*vals = calloc(PIPE_AGG_MAX, sizeof(**vals));
+	if (!*keys || !*vals)
 		return -1;
-	/* as for unix: the keys first, then each read and deleted */
-	while (n < PIPE_AGG_MAX && !bpf_map__get_next_key(map, n ? &k[n - 1] : NULL, &k[n], sizeof(*k)))
-		n++;
-	for (int i = 0; i < n; i++) {
-		if (bpf_map__lookup_and_delete_elem(map, &k[i], sizeof(*k), &v[got], sizeof(*v), 0)) {
-			if (bpf_map__lookup_elem(map, &k[i], sizeof(*k), &v[got], sizeof(*v), 0))
-				continue;
-			bpf_map__delete_elem(map, &k[i], sizeof(*k), 0);
-		}
-		k[got++] = k[i];
-	}
-	return got;
+	return take_agg(t->skel->maps.pipe_agg, (char *)*keys, sizeof(**keys), (char *)*vals,
+			sizeof(**vals), PIPE_AGG_MAX);
 }
 
 __u64 tracer__pipe_agg_full(struct tracer *t)

@@ -1,5 +1,5 @@
 /* A minimal io_uring for the demos: raw syscalls, no liburing, one request at a time.
- * (pipe_uring.c still has its own copy of ring_setup; it can move onto this.) */
+ * Used by pipe_uring.c and pipe_uring_splice.c. */
 #ifndef URING_DEMO_H
 #define URING_DEMO_H
 

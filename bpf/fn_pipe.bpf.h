@@ -140,7 +140,7 @@ static __always_inline void fn_pipe_how(struct file *file, bool write, struct io
 static __always_inline int fn_pipe_write_enter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct file *file = BPF_CORE_READ(iocb, ki_filp);
-	struct pipe_inflight in = {}, *e;
+	struct pipe_inflight in = {};
 	struct pipe_file pf = {};
 	struct fn_pipe_call c;
 	__u64 id, count;
@@ -167,14 +167,7 @@ static __always_inline int fn_pipe_write_enter(struct kiocb *iocb, struct iov_it
 		pipe_announce(&pf, 0);
 		pipe_write_begin(&in, &pf, c.fd, c.buf, c.iov, c.vlen, count, c.capture && !self, self);
 	}
-	e = bpf_task_storage_get(&pipe_inflight, bpf_get_current_task_btf(), NULL,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (e) {
-		*e = in;
-	} else {
-		count_drop(IPC_PIPE);
-		pipe_lose();
-	}
+	pipe_inflight_put(&in, true);
 	return 0;
 }
 

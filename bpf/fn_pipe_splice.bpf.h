@@ -58,7 +58,7 @@ static __always_inline int fn_splice_enter(struct file *in, struct file *out, __
 	bool rd = in && pipe_file_mode(in) == PIPE_S_IFIFO;
 	bool wr = out && pipe_file_mode(out) == PIPE_S_IFIFO;
 	struct pipe_file rp = {}, wp = {};
-	struct pipe_inflight fl = {}, *e;
+	struct pipe_inflight fl = {};
 	__u32 tgid;
 	bool self, sel;
 
@@ -90,14 +90,7 @@ static __always_inline int fn_splice_enter(struct file *in, struct file *out, __
 	pipe_agg_enter(&fl, &wp, -1, PIPE_OP_SPLICE, self, false, len);   /* never counted: streams */
 	pipe_announce(&wp, 0);
 	pipe_write_begin(&fl, &wp, fn_splice_fd(out, 2), NULL, false, 0, len, false, self);
-	e = bpf_task_storage_get(&pipe_inflight, bpf_get_current_task_btf(), NULL,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (e) {
-		*e = fl;
-	} else {
-		count_drop(IPC_PIPE);
-		pipe_lose();
-	}
+	pipe_inflight_put(&fl, true);
 	return 0;
 }
 

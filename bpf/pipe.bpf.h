@@ -252,12 +252,28 @@ static __always_inline void pipe_write_begin(struct pipe_inflight *in, const str
 	record_submit(b);
 }
 
+/* Keeps in as the current task's op in flight, for its exit; when no storage
+ * can be had and lose is set, the op's records are counted lost. */
+static __always_inline void pipe_inflight_put(const struct pipe_inflight *in, bool lose)
+{
+	struct pipe_inflight *e;
+
+	e = bpf_task_storage_get(&pipe_inflight, bpf_get_current_task_btf(), NULL,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (e) {
+		*e = *in;
+	} else if (lose) {
+		count_drop(IPC_PIPE);
+		pipe_lose();
+	}
+}
+
 /* Entry of a syscall that writes into wfd and/or reads from rfd (-1: none). */
 static __always_inline int pipe_enter(long nr, __u16 op, long rfd, long wfd, const void *buf,
 				      bool iov, __u32 vlen, __u64 count, bool capture)
 {
 	struct pipe_file rp = {}, wp = {};
-	struct pipe_inflight in = {}, *e;
+	struct pipe_inflight in = {};
 	struct file *wf, *rf;
 	__u32 tgid = 0;
 	bool sel = false, self = false;
@@ -312,14 +328,7 @@ static __always_inline int pipe_enter(long nr, __u16 op, long rfd, long wfd, con
 	}
 	if (!in.wr.ino && !in.rd.ino)
 		return 0;
-	e = bpf_task_storage_get(&pipe_inflight, bpf_get_current_task_btf(), NULL,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (e)
-		*e = in;
-	else if (in.wr.ino) {
-		count_drop(IPC_PIPE);
-		pipe_lose();
-	}
+	pipe_inflight_put(&in, in.wr.ino != 0);
 	return 0;
 }
 

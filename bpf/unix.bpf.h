@@ -254,6 +254,8 @@ static __always_inline bool unix_agg_copy(__u32 tid, struct sock *sk, const stru
 			return true;
 		}
 	}
+	barrier_var(n);         /* one register for the bound and the index (6.1's verifier
+				 * did not see the bound on the copy the compiler indexed with) */
 	if (n >= UNIX_AGG_GROUPS)
 		return false;           /* one receive from more senders than we hold */
 	g = &s->g[n];

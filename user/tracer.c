@@ -339,6 +339,11 @@ void tracer__pipe_interest_seeded(struct tracer *t)
 	t->skel->bss->pipe_interest_any = 1;
 }
 
+void tracer__unix_interest_seeded(struct tracer *t)
+{
+	t->skel->bss->unix_interest_any = 1;
+}
+
 void tracer__sysv_interest_seeded(struct tracer *t)
 {
 	t->skel->bss->sysv_queue_interest_any = 1;

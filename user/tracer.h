@@ -22,6 +22,7 @@ void tracer__pipe_interest_seeded(struct tracer *t);
 /* Likewise for message queues (sysv_queue_interest). */
 void tracer__sysv_interest_seeded(struct tracer *t);
 /* A selected process holds a unix socket: unselected senders tag from the start. */
+void tracer__unix_interest_seeded(struct tracer *t);
 /* Wait up to timeout_ms for records; returns records handled or -errno. */
 int tracer__poll(struct tracer *t, int timeout_ms);
 /* Hand over everything already in the ring buffer. */

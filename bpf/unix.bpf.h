@@ -27,6 +27,12 @@
  *   time. Untagged copies (unknown sender, credentials, late tags) stream as
  *   before. A group that finds unix_agg full is streamed as one copy record
  *   instead (counted in unix_agg_full; user space then empties the map).
+ * - With a filter, a sender the filter does not select tags its skb only when
+ *   a selected process may receive it: once a selected process holds a unix
+ *   socket (unix_interest_any: it sent, received, accepted or created one, or
+ *   held one when tracing started, which the loader seeds; always with -c).
+ *   Until then unselected traffic stops after the filter test: no tag, no
+ *   tag lookup, no delete when the skb is freed.
  */
 
 #define UNIX_AF_UNIX 1
@@ -71,6 +77,37 @@ struct {
 	__type(key, __u32);         /* tid */
 	__type(value, __u8);
 } unix_pending SEC(".maps");
+
+/*
+ * With a filter: set once a selected process may hold a unix socket (see
+ * above). Until then no receiver is selected, so only selected senders tag.
+ */
+__u32 unix_interest_any = 0;
+
+/* Set before the first entry goes into unix_tags: until then a freed skb has
+ * no tag to forget. */
+__u32 unix_tags_used = 0;
+
+/* Set before the first unix_pending entry: until then a receive has no copy record. */
+__u32 unix_pending_used = 0;
+
+/* Can this socket op by the current process matter to the filter? A
+ * selected process's op says that selected processes hold unix sockets. */
+static __always_inline bool unix_filter_passes(__u32 tgid)
+{
+	if (!filter_active || filter_comm_set || unix_interest_any)
+		return true;
+	if (!current_selected(tgid))
+		return false;
+	unix_interest_any = 1;
+	return true;
+}
+
+static __always_inline void unix_tags_insert(void)
+{
+	if (!unix_tags_used)
+		unix_tags_used = 1;
+}
 
 /* Is this other end (not current) selected by the filter? */
 static __always_inline bool unix_other_selected(__u32 tgid, const char *comm)
@@ -413,7 +450,7 @@ static __always_inline int unix_ready_tag(__u64 key, __u64 owner, __u32 len)
 	__u64 id;
 
 	id = bpf_get_current_pid_tgid();
-	if ((__u32)(id >> 32) == self_tgid)
+	if ((__u32)(id >> 32) == self_tgid || !unix_filter_passes(id >> 32))
 		return 0;
 	tag.sk = owner;
 	tag.tgid = id >> 32;
@@ -423,6 +460,7 @@ static __always_inline int unix_ready_tag(__u64 key, __u64 owner, __u32 len)
 	bpf_get_current_comm(&tag.comm, sizeof(tag.comm));
 	if (summary_only)
 		tag.start_ns = task_start_ns(bpf_get_current_task_btf());
+	unix_tags_insert();
 	if (bpf_map_update_elem(&unix_tags, &key, &tag, BPF_NOEXIST) != -UNIX_EEXIST)
 		return 0;
 	old = bpf_map_lookup_elem(&unix_tags, &key);
@@ -477,9 +515,12 @@ int BPF_PROG(unix_ready, const struct sock *sk)
 
 static __always_inline void unix_forget(const struct sk_buff *skb)
 {
-	struct sock *sk = skb->sk;
+	struct sock *sk;
 	__u64 key = (__u64)skb;
 
+	if (!unix_tags_used)
+		return;
+	sk = skb->sk;
 	if (sk && sk->__sk_common.skc_family == UNIX_AF_UNIX)
 		bpf_map_delete_elem(&unix_tags, &key);
 }
@@ -518,11 +559,18 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 	tid = (__u32)id;
 	if (tgid == self_tgid)
 		return 0;
+	cb = (struct unix_skb_parms *)skb->cb;
+	pid = BPF_CORE_READ(cb, pid);
+	/*
+	 * With a filter, while no selected process holds a unix socket: no
+	 * sender tagged this skb (a selected one would have said so first), so
+	 * only the credentials, if any, can name a selected end.
+	 */
+	if (!pid && !unix_filter_passes(tgid))
+		return 0;
 	key = (__u64)skb;
 	tag = bpf_map_lookup_elem(&unix_tags, &key);
 	valid = tag && tag->state == UNIX_TAG_SENDER && tag->sk == (__u64)sk && tag->len == skb->len;
-	cb = (struct unix_skb_parms *)skb->cb;
-	pid = BPF_CORE_READ(cb, pid);
 	cpid = unix_pid_nr(pid, ccomm);
 	if (!current_selected(tgid) && !(valid && unix_other_selected(tag->tgid, tag->comm)) &&
 	    !(cpid && unix_other_selected(cpid, ccomm)))
@@ -533,6 +581,7 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 		struct unix_tag w = { .sk = (__u64)sk, .tgid = tgid, .tid = tid, .len = skb->len,
 				      .state = UNIX_TAG_WAITING };
 
+		unix_tags_insert();
 		if (bpf_map_update_elem(&unix_tags, &key, &w, BPF_NOEXIST) == -UNIX_EEXIST) {
 			/* the sender tagged it just now */
 			tag = bpf_map_lookup_elem(&unix_tags, &key);
@@ -601,6 +650,8 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 		}
 	}
 	record_submit(r);
+	if (!unix_pending_used)
+		unix_pending_used = 1;
 	bpf_map_update_elem(&unix_pending, &tid, &(__u8){1}, BPF_ANY);
 	return 0;
 }
@@ -616,7 +667,7 @@ static __always_inline int unix_recv_done(struct sock *sk, int ret, int flags)
 	tid = (__u32)bpf_get_current_pid_tgid();
 	if (summary_only)
 		streamed = unix_agg_recv(tid, sk, ret);
-	if (!streamed && !bpf_map_lookup_elem(&unix_pending, &tid))
+	if (!streamed && (!unix_pending_used || !bpf_map_lookup_elem(&unix_pending, &tid)))
 		return 0;               /* no copy record was kept for this receive */
 	bpf_map_delete_elem(&unix_pending, &tid);
 	r = RECORD_RESERVE(struct rec_unix_recv, REC_UNIX_RECV, IPC_UNIX);
@@ -683,8 +734,12 @@ static __always_inline int unix_accepted(long fd)
 	if (!sk || BPF_CORE_READ(sk, __sk_common.skc_family) != UNIX_AF_UNIX)
 		return 0;
 	ctgid = unix_pid_nr(BPF_CORE_READ(sk, sk_peer_pid), ccomm);
-	if (!current_selected(cur->tgid) && !(ctgid && unix_other_selected(ctgid, ccomm)))
+	if (current_selected(cur->tgid)) {
+		if (!unix_interest_any)
+			unix_interest_any = 1;
+	} else if (!(ctgid && unix_other_selected(ctgid, ccomm))) {
 		return 0;
+	}
 	r = RECORD_RESERVE(struct rec_unix_accept, REC_UNIX_ACCEPT, IPC_UNIX);
 	if (!r)
 		return 0;
@@ -711,4 +766,33 @@ SEC("tracepoint/syscalls/sys_exit_accept")
 int unix_accept(struct unix_sys_exit *ctx)
 {
 	return unix_accepted(ctx->ret);
+}
+
+/*
+ * With a filter: a selected process creating a unix socket will hold one, so
+ * unselected senders must tag from now on (before anyone can connect to it or
+ * write into its pair). Set at the call's entry: a little early is harmless.
+ */
+static __always_inline int unix_created(long family)
+{
+	__u32 tgid;
+
+	if (family != UNIX_AF_UNIX || unix_interest_any)
+		return 0;
+	tgid = bpf_get_current_pid_tgid() >> 32;
+	if (tgid != self_tgid)
+		unix_filter_passes(tgid);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_socket")
+int unix_socket_enter_filtered(struct trace_event_raw_sys_enter *ctx)
+{
+	return unix_created(ctx->args[0]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_socketpair")
+int unix_socketpair_enter_filtered(struct trace_event_raw_sys_enter *ctx)
+{
+	return unix_created(ctx->args[0]);
 }

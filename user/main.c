@@ -20,6 +20,7 @@
 #include "pipe_seed.h"
 #include "privileges.h"
 #include "sysv_seed.h"
+#include "unix_seed.h"
 #include "signal_model.h"
 #include "summary.h"
 #include "tracer.h"
@@ -433,6 +434,15 @@ static int setup(struct run *r)
 			tracer__sysv_interest_seeded(r->tracer);
 	if (r->have_cmd && tracer__trace_pid(r->tracer, r->cmd.pid))
 		return -1;
+	/* unix sockets: a socket a selected process already holds (COMMAND's inherited ones) */
+	for (int i = 0; i <= r->env.npids && kind_selected(&r->env, IPC_UNIX); i++) {
+		__u32 pid = i < r->env.npids ? (__u32)r->env.pids[i] : r->have_cmd ? (__u32)r->cmd.pid : 0;
+
+		if (pid && unix_seed_holds_socket(pid)) {
+			tracer__unix_interest_seeded(r->tracer);
+			break;
+		}
+	}
 	/* everything privileged is done: programs attached, maps and files open, COMMAND forked */
 	return privileges_drop(r->env.user_set, kind_selected(&r->env, IPC_SHM));
 }

@@ -122,6 +122,50 @@ else
 fi
 exec 7>&-
 
+# --- -p RECEIVER, the only selected end, whose first unix operation is a
+# receive from a child (not followed) that sent first: the sender is known
+# exactly, whether the socket existed before tracing (the loader seeds it), was
+# made by socketpair() or by socket()/listen() with the data queued before
+# accept() (ipcsnoop tags unselected senders only once a selected process may
+# hold a unix socket)
+for m in before pair listen; do
+	mkfifo "$TMP/rsgo_$m"
+	"$DEMOS/unix_recvsel" "$m" "$TMP/rs_$m.sock" <"$TMP/rsgo_$m" >"$TMP/rsd_$m.demo" &
+	RS=$!
+	exec 7>"$TMP/rsgo_$m"
+	for i in $(seq 1 100); do [ -s "$TMP/rsd_$m.demo" ] && break; sleep 0.02; done
+	if start_bg "rs_$m" -t unix -p "$RS"; then
+		echo >&7
+		wait "$RS"
+		expect_eq "-p receiver ($m): demo exit status" "$?" 0
+		sleep 0.2
+		stop_bg INT
+		SND=$(awk '$1 == "sender" { print $2 }' "$TMP/rsd_$m.demo")
+		expect_edges "rs_$m" "-p receiver ($m): sender -> receiver 5 bytes, exact" \
+			"$DATA and .src.pid==$SND and .src.comm==\"unix_recvsel\" and .dst.pid==$RS and .bytes==5 and .exact" 1
+		expect_edges "rs_$m" "-p receiver ($m): no unknown sender" "$U and .src.known==false" 0
+	else
+		fail "-p receiver ($m): ipcsnoop did not start"
+		echo >&7
+	fi
+	exec 7>&-
+done
+
+# -p of a process that holds no socket: other processes' unix traffic is not shown
+sleep 30 </dev/null >/dev/null 2>&1 &
+SLEEPER=$!
+if start_bg unrel -t unix -p "$SLEEPER"; then
+	"$DEMOS/unix_pair" >"$TMP/unrel.demo"
+	"$DEMOS/unix_dgram" >/dev/null 2>&1
+	sleep 0.2
+	stop_bg INT
+	expect_edges unrel "-p an unrelated process: no unix edges" "$U" 0
+	expect_eq "-p an unrelated process: exit status" "$RC" 0
+else
+	fail "-p an unrelated process: ipcsnoop did not start"
+fi
+kill "$SLEEPER" 2>/dev/null
+
 # --- payload capture (-x): bounded, base64 in JSON, escaped text in text output
 SOCK=$TMP/x.sock
 trace x5 -t unix -x 5 -- "$DEMOS/unix_notes" "$SOCK"

@@ -109,6 +109,19 @@ static __always_inline void unix_tags_insert(void)
 		unix_tags_used = 1;
 }
 
+/* The credentials' pid an skb carries (NULL: none), by a direct load where
+ * the kernel has bpf_rdonly_cast (pipe_file.bpf.h declares it), else one read. */
+static __always_inline struct pid *unix_cb_pid(struct unix_skb_parms *cb)
+{
+	if (bpf_rdonly_cast) {      /* resolved at load: a constant to the verifier */
+		struct unix_skb_parms *t;
+
+		t = bpf_rdonly_cast(cb, bpf_core_type_id_kernel(struct unix_skb_parms));
+		return t->pid;
+	}
+	return BPF_CORE_READ(cb, pid);
+}
+
 /* Is this other end (not current) selected by the filter? */
 static __always_inline bool unix_other_selected(__u32 tgid, const char *comm)
 {
@@ -560,7 +573,7 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 	if (tgid == self_tgid)
 		return 0;
 	cb = (struct unix_skb_parms *)skb->cb;
-	pid = BPF_CORE_READ(cb, pid);
+	pid = unix_cb_pid(cb);
 	/*
 	 * With a filter, while no selected process holds a unix socket: no
 	 * sender tagged this skb (a selected one would have said so first), so

@@ -57,6 +57,15 @@ for t in bpftool jq; do
 done
 mkdir -p "$BENCH_OUT/tmp" || die "cannot create $BENCH_OUT"
 TMP=$BENCH_OUT/tmp
+# The floor's classic tracepoints and the bpftrace peer find tracepoints in
+# tracefs; ipcsnoop mounts it in its own mount namespace, they do not.
+TRACEFS=/sys/kernel/tracing
+TRACEFS_OURS=
+if [ ! -d "$TRACEFS/events" ]; then
+	mount -t tracefs nodev "$TRACEFS" ||
+		die "tracefs is not mounted at $TRACEFS and could not be mounted (try: mount -t tracefs nodev $TRACEFS)"
+	TRACEFS_OURS=1
+fi
 RUNS=$BENCH_OUT/runs.tsv
 PROGS=$BENCH_OUT/progs.tsv
 BLOCKS=$BENCH_OUT/blocks.tsv
@@ -72,6 +81,7 @@ cleanup() {
 	[ -n "$TRACER_PID" ] && kill -KILL "$TRACER_PID" 2>/dev/null
 	[ -n "$SLEEPER_PID" ] && kill -KILL "$SLEEPER_PID" 2>/dev/null
 	rm -rf "$TMP"
+	if [ -n "$TRACEFS_OURS" ]; then umount "$TRACEFS" 2>/dev/null; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -270,7 +270,8 @@ start_cond() {   # start_cond COND
 		# shellcheck disable=SC2046
 		"$FLOOR" "$FLOOR_OBJ" $(floor_progs "$1") >"$o.out" 2>"$o.err" &
 		TRACER_PID=$!
-		wait_for "$o.out" '^ready' "$TRACER_PID" || { note "floor failed: $(head -c 300 "$o.err")"; stop_tracer; return 1; }
+		# every budget line is a ratio to the floor: without it the run says nothing
+		wait_for "$o.out" '^ready' "$TRACER_PID" || { stop_tracer; die "the floor could not start: $(head -c 300 "$o.err" | tr '\n' ' ')"; }
 		;;
 	json | summary | filtered)
 		start_ipcsnoop "$1" "$o" || { note "ipcsnoop failed: $(head -c 300 "$o.err")"; stop_tracer; return 1; }

@@ -41,6 +41,22 @@ void *correlator_model(struct correlator *c, const struct model_ops *ops)
 	return NULL;
 }
 
+void correlator_learn_proc(struct correlator *c, __u32 tgid, __u32 tid, const char *comm,
+			   __u64 start_ns, __u32 ns_tgid, __u64 cgroup_id, __u64 ts)
+{
+	const struct proc_entry *pe = proc_cache_lookup(&c->procs, tgid);
+
+	if (!tgid || (pe && pe->start_ns && start_ns && pe->start_ns != start_ns))
+		return;         /* the pid is another process's now */
+	if (!pe) {
+		proc_cache_update(&c->procs, tgid, tid, comm, ts);
+		proc_cache_set_start(&c->procs, tgid, start_ns);
+		pe = proc_cache_lookup(&c->procs, tgid);
+	}
+	if (pe && !pe->ns_tgid)
+		proc_cache_set_ns(&c->procs, tgid, ns_tgid, cgroup_id);
+}
+
 /*
  * What the process cache knows of an end that its model did not say: its
  * start time (which process behind a reused pid), and for processes in

@@ -67,6 +67,14 @@ void *correlator_model(struct correlator *c, const struct model_ops *ops);
 void correlator_emit(struct correlator *c, const struct edge *e);
 /* Fill an endpoint from a pid, using the process cache for comm/tid. */
 void correlator_endpoint(struct correlator *c, struct endpoint *ep, __u32 tgid, __u32 tid);
+/*
+ * A process named by a count the kernel kept (-s), not by a record: what its
+ * records would have told the process cache (name, start, namespace), for a
+ * process the cache does not know yet (a record streamed since may know better:
+ * an exec renames). Nothing if the cache's pid is another process's now.
+ */
+void correlator_learn_proc(struct correlator *c, __u32 tgid, __u32 tid, const char *comm,
+			   __u64 start_ns, __u32 ns_tgid, __u64 cgroup_id, __u64 ts);
 /* Does the command-line filter select this process? (see struct corr_filter) */
 bool correlator_pid_selected(const struct correlator *c, __u32 pid, const char *comm);
 

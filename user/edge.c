@@ -35,6 +35,13 @@ void endpoint_set(struct endpoint *ep, __u32 pid, __u32 tid, const char *comm)
 	memset(ep->comm + n, 0, sizeof(ep->comm) - n);
 }
 
+void endpoint_set_started(struct endpoint *ep, __u32 pid, __u32 tid, const char *comm,
+			  __u64 start_ns)
+{
+	endpoint_set(ep, pid, tid ? tid : pid, comm);
+	ep->start_ns = start_ns;
+}
+
 static struct edge_attr *attr_add(struct edge *e, const char *key, enum attr_type t)
 {
 	struct edge_attr *a;

@@ -60,6 +60,10 @@ struct edge {
 
 void edge_init(struct edge *e, enum ipc_kind kind, __u64 ts_ns);
 void endpoint_set(struct endpoint *ep, __u32 pid, __u32 tid, const char *comm);
+/* The same, for a process named by a kernel count (-s): tid 0 means the
+ * leader, start_ns tells a reused pid apart. */
+void endpoint_set_started(struct endpoint *ep, __u32 pid, __u32 tid, const char *comm,
+			  __u64 start_ns);
 void edge_attr_int(struct edge *e, const char *key, long long v);
 void edge_attr_bool(struct edge *e, const char *key, bool v);
 void edge_attr_str(struct edge *e, const char *key, const char *s);

@@ -11,37 +11,13 @@
 #include <string.h>
 #include "pipe_model.h"
 
-/* What the records would have told the process cache about a process the
- * cache does not know yet (a record streamed since may know better). */
-static void teach_cache(struct correlator *c, __u32 tgid, __u32 tid, const char *comm,
-			__u64 start_ns, __u32 ns_tgid, __u64 cgroup_id, __u64 ts)
-{
-	const struct proc_entry *pe = proc_cache_lookup(&c->procs, tgid);
-
-	if (!tgid || (pe && pe->start_ns && start_ns && pe->start_ns != start_ns))
-		return;         /* the pid is another process's now */
-	if (!pe) {
-		proc_cache_update(&c->procs, tgid, tid, comm, ts);
-		proc_cache_set_start(&c->procs, tgid, start_ns);
-		pe = proc_cache_lookup(&c->procs, tgid);
-	}
-	if (pe && !pe->ns_tgid)
-		proc_cache_set_ns(&c->procs, tgid, ns_tgid, cgroup_id);
-}
-
-static void set_end(struct endpoint *ep, __u32 tgid, __u32 tid, const char *comm, __u64 start_ns)
-{
-	endpoint_set(ep, tgid, tid ? tid : tgid, comm);
-	ep->start_ns = start_ns;
-}
-
 void pipe_model_aggregated(struct pipe_model *m, const struct pipe_agg_key *k,
 			   const struct pipe_agg_val *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		teach_cache(m->c, k[i].src_tgid, v[i].src_tid, v[i].src_comm, k[i].src_start_ns,
+		correlator_learn_proc(m->c, k[i].src_tgid, v[i].src_tid, v[i].src_comm, k[i].src_start_ns,
 			    v[i].src_ns_tgid, v[i].src_cgroup_id, v[i].first_ns);
-		teach_cache(m->c, k[i].dst_tgid, v[i].dst_tid, v[i].dst_comm, k[i].dst_start_ns,
+		correlator_learn_proc(m->c, k[i].dst_tgid, v[i].dst_tid, v[i].dst_comm, k[i].dst_start_ns,
 			    v[i].dst_ns_tgid, v[i].dst_cgroup_id, v[i].last_ns);
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -51,8 +27,8 @@ void pipe_model_aggregated(struct pipe_model *m, const struct pipe_agg_key *k,
 		if (!v[i].count)
 			continue;               /* made, then its read streamed */
 		pipe_edge_base(&e, &p, v[i].first_ns, v[i].bytes);
-		set_end(&e.src, k[i].src_tgid, v[i].src_tid, v[i].src_comm, k[i].src_start_ns);
-		set_end(&e.dst, k[i].dst_tgid, v[i].dst_tid, v[i].dst_comm, k[i].dst_start_ns);
+		endpoint_set_started(&e.src, k[i].src_tgid, v[i].src_tid, v[i].src_comm, k[i].src_start_ns);
+		endpoint_set_started(&e.dst, k[i].dst_tgid, v[i].dst_tid, v[i].dst_comm, k[i].dst_start_ns);
 		e.count = v[i].count;
 		e.last_ns = v[i].last_ns;
 		e.inferred = false;
@@ -75,7 +51,7 @@ int pipe_model_handover(struct pipe_model *m, const struct rec_pipe_handover *r)
 	    (r->inflight && r->taken > r->count))
 		return -1;
 	memcpy(w.comm, r->owner_comm, sizeof(w.comm));
-	teach_cache(m->c, r->owner_tgid, r->owner_tid, r->owner_comm, r->owner_start_ns,
+	correlator_learn_proc(m->c, r->owner_tgid, r->owner_tid, r->owner_comm, r->owner_start_ns,
 		    r->owner_ns_tgid, r->owner_cgroup_id, r->run_ts);
 	p = pipe_model_get(m, &r->id, r->hdr.ts_ns, false);
 	if (!p)

@@ -22,26 +22,6 @@ static void agg_sock(struct unix_sock_info *s, const struct unix_agg_sock *k, co
 	memcpy(s->addr, addr, s->addr_len);
 }
 
-/*
- * What the receive records would have told the process cache: the receiver's
- * name, start and namespace. Only for a process the cache does not know yet
- * (a record streamed since may know better: an exec renames).
- */
-static void teach_cache(struct correlator *c, const struct unix_agg_key *k, const struct unix_agg_val *v)
-{
-	const struct proc_entry *pe = proc_cache_lookup(&c->procs, k->dst_tgid);
-
-	if (pe && pe->start_ns && k->dst_start_ns && pe->start_ns != k->dst_start_ns)
-		return;         /* the pid is another process's now */
-	if (!pe) {
-		proc_cache_update(&c->procs, k->dst_tgid, v->dst_tid, v->dst_comm, v->last_ns);
-		proc_cache_set_start(&c->procs, k->dst_tgid, k->dst_start_ns);
-		pe = proc_cache_lookup(&c->procs, k->dst_tgid);
-	}
-	if (pe && !pe->ns_tgid)
-		proc_cache_set_ns(&c->procs, k->dst_tgid, v->dst_ns_tgid, v->dst_cgroup_id);
-}
-
 void unix_model_aggregated(struct unix_model *m, const struct unix_agg_key *k,
 			   const struct unix_agg_val *v, size_t n)
 {
@@ -50,7 +30,8 @@ void unix_model_aggregated(struct unix_model *m, const struct unix_agg_key *k,
 
 	/* first what the records would have taught: processes and open sockets */
 	for (size_t i = 0; i < n; i++) {
-		teach_cache(c, &k[i], &v[i]);
+		correlator_learn_proc(c, k[i].dst_tgid, v[i].dst_tid, v[i].dst_comm, k[i].dst_start_ns,
+				      v[i].dst_ns_tgid, v[i].dst_cgroup_id, v[i].last_ns);
 		agg_sock(&s, &k[i].src, v[i].src_addr);
 		unix_model_learn(m, &s);
 		agg_sock(&s, &k[i].dst, v[i].dst_addr);

@@ -432,6 +432,79 @@ struct unix_agg_val {
 
 /* ---- SysV and POSIX IPC: records of types REC_SYSV_FIRST..REC_SYSV_LAST ---- */
 
+/*
+ * -s: SysV message queues counted in the kernel (bpf/msg_agg.bpf.h). A queue
+ * created while traced gets a state: per message type (up to MSG_AGG_TYPES),
+ * the one thread sending that type and, in one atomic word (ctl), its
+ * messages not received yet. While every type has one sender, the message a
+ * receive got is known from its type alone (msgrcv takes messages of one type
+ * in the order they were sent, whatever msgtyp asks), so the receive is
+ * counted in map msg_agg per (sender, receiver, queue), no record sent.
+ */
+#define MSG_AGG_TYPES 4               /* a power of two */
+#define MSG_AGG_QUEUES 1024
+#define MSG_AGG_MAX 8192
+
+#define MSG_AGG_STREAM     (1ull << 63)   /* the queue streams from now on */
+#define MSG_AGG_INFO       (1ull << 62)   /* the owner_* fields are filled in */
+#define MSG_AGG_SENDING    (1ull << 61)   /* the owner is inside a send of this type */
+#define MSG_AGG_TID_SHIFT  32             /* owner thread: bits 32..60 */
+#define MSG_AGG_TID_MASK   ((1ull << 29) - 1)
+#define MSG_AGG_PEND_MASK  0xffffffffull  /* messages sent (from entry) not received yet */
+
+struct msg_agg_slot {
+	__s64 mtype;                /* 0: free (a message's type is >= 1) */
+	__u64 ctl;
+	__u32 owner_tgid, owner_tid;
+	char owner_comm[IPCSNOOP_COMM_LEN];
+	__u64 owner_start_ns;
+	__u32 owner_ns_tgid;
+	__u32 owner_selected;
+	__u64 owner_cgroup_id;
+};
+
+struct msg_agg_state {          /* map msg_agg_state, key struct sysv_queue_key */
+	__u64 gen;                  /* when the queue was created: ids are reused */
+	__u32 stream;               /* 1 once the queue streams (the slots say it too) */
+	__s32 key;                  /* msgget's key */
+	struct msg_agg_slot slot[MSG_AGG_TYPES];
+};
+
+struct msg_agg_key {
+	__u32 ns;                   /* ipc namespace */
+	__s32 id;
+	__s32 qkey;                 /* the queue's key: the edge's object name */
+	__u32 src_tgid;
+	__u64 src_start_ns;         /* a pid reused during the run is another key */
+	__u32 dst_tgid;
+	__u32 pad;
+	__u64 dst_start_ns;
+};
+
+struct msg_agg_val {
+	__u64 count;                /* messages received: one edge each when streamed */
+	__u64 bytes;
+	__u64 first_ns, last_ns;    /* the first and the latest receive's return */
+	__u32 src_tid, dst_tid;     /* of the latest receive */
+	char src_comm[IPCSNOOP_COMM_LEN];
+	char dst_comm[IPCSNOOP_COMM_LEN];
+	__u32 src_ns_tgid, dst_ns_tgid;
+	__u64 src_cgroup_id, dst_cgroup_id;
+};
+
+/*
+ * The queue goes back to streaming (another sender of a type whose messages
+ * are still there, a fifth type, MSG_COPY, msg_agg full...): the messages the
+ * kernel still counts, per type, so the user-space model of the queue starts
+ * from what the queue holds. ctl: each slot's word as it was frozen.
+ */
+struct rec_msg_handover {
+	struct rec_header hdr;      /* the process whose op switched the queue */
+	__u32 ns;
+	__s32 id;
+	struct msg_agg_slot slot[MSG_AGG_TYPES];
+};
+
 /* Key of the map sysv_queue_interest: queues a selected process used (-p seeds it). */
 struct sysv_queue_key {
 	__u64 id;                       /* msg: msqid */
@@ -450,6 +523,7 @@ enum sysv_rec_type {
 	REC_MSG_SND_DONE = 62,     /* msgsnd returned */
 	REC_MSG_RCV = 63,          /* msgrcv returned: what was received */
 	REC_MSG_CTL = 64,          /* msgctl(IPC_RMID) returned */
+	REC_MSG_HANDOVER = 65,     /* -s: a queue counted in the kernel goes back to streaming */
 	REC_SHM_GET = 70,
 	REC_SHM_AT = 71,           /* shmat returned: the segment mapped at addr */
 	REC_SHM_DT = 72,           /* shmdt returned: the segment that was at addr */
@@ -517,7 +591,8 @@ struct rec_msg_snd {
 struct rec_sysv_done {             /* REC_MSG_SND_DONE, REC_MQ_SND_DONE */
 	struct rec_header hdr;
 	struct sysv_tag tag;
-	__u64 enter_ts;
+	__u64 enter_ts;            /* 0: msg, a send whose message came in flight in a
+	                            * REC_MSG_HANDOVER (its entry time is not known) */
 	__s64 ret;
 	__u64 id;                  /* msg: msqid; mq: the queue's inode */
 	__u32 dev;                 /* mq: the queue's device */

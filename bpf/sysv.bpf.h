@@ -50,6 +50,10 @@ struct sysv_call {
 	__u32 waker_nsops;
 	__s32 waker_cmd;
 	struct sysv_sembuf waker_ops[SYSV_SEM_OPS];
+	/* msgsnd under -s: counted in the kernel at entry (bpf/msg_agg.bpf.h) */
+	__u32 agg_slot;                 /* its slot + 1; 0: not counted */
+	__u32 agg_pad;
+	__u64 agg_gen;                  /* the queue's msg_agg_state.gen then */
 };
 
 struct {
@@ -150,6 +154,7 @@ static __always_inline struct sysv_call *sysv_enter(__u32 nr)
 		return NULL;
 	c->nr = nr;
 	c->selected = sel;
+	c->agg_slot = 0;
 	/* filter first: an unselected send/receive while no queue is of interest */
 	if ((nr == SC_MSGSND || nr == SC_MSGRCV) && filter_active && !c->selected &&
 	    !sysv_queue_interest_any) {
@@ -213,6 +218,7 @@ static __always_inline struct sysv_call *sysv_exit_or_regs(__u32 nr)
 	c->arg[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
 	c->nr = SC_NONE;
 	c->selected = current_selected(tgid);
+	c->agg_slot = 0;
 	c->enter_ts = 0;
 	c->nvcsw = ~0ull;       /* it was waiting when tracing started */
 	c->ipc_ns = sysv_ipc_ns(cur);
@@ -294,6 +300,8 @@ static __always_inline __u32 sysv_capture(__u8 *dst, const void *src, __s64 ret)
 
 /* ------------------------------------------------------------------ msg */
 
+#include "msg_agg.bpf.h"
+
 SEC("tracepoint/syscalls/sys_enter_msgget")
 int msg_get_enter(struct trace_event_raw_sys_enter *ctx)
 {
@@ -327,6 +335,8 @@ static __always_inline void sysv_get_exit(struct trace_event_raw_sys_exit *ctx, 
 	r->flags = c->arg[1];
 	r->ret = ret;
 	record_submit(r);
+	if (kind == IPC_MSG)
+		msg_agg_created(c, ret);        /* after its GET record: user space knows the queue */
 }
 
 SEC("tracepoint/syscalls/sys_exit_msgget")
@@ -341,8 +351,11 @@ int msg_get_exit(struct trace_event_raw_sys_exit *ctx)
 static __always_inline void msg_snd_record(struct sysv_call *c, const char *msgp, __u64 msgsz,
 					   int msgflg, bool before)
 {
-	struct rec_msg_snd *r = RECORD_RESERVE(struct rec_msg_snd, REC_MSG_SND, IPC_MSG);
+	struct rec_msg_snd *r;
 
+	if (!before && msg_agg_send(c, msgp))
+		return;                 /* -s: counted in the kernel */
+	r = RECORD_RESERVE(struct rec_msg_snd, REC_MSG_SND, IPC_MSG);
 	if (!r)
 		return;
 	if (before)
@@ -375,7 +388,9 @@ int msg_snd_enter(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-static __always_inline void sysv_done_ret(long ret, __u32 nr, __u16 type, enum ipc_kind kind)
+/* handed: a send counted in the kernel whose message a handover gave in flight */
+static __always_inline void sysv_done_ret(long ret, __u32 nr, __u16 type, enum ipc_kind kind,
+					  bool handed)
 {
 	struct sysv_call *c = sysv_exit(nr);
 	struct rec_sysv_done *r;
@@ -391,19 +406,22 @@ static __always_inline void sysv_done_ret(long ret, __u32 nr, __u16 type, enum i
 	r->id = c->id;
 	r->dev = c->arg[0];
 	r->pad = 0;
+	if (handed)
+		r->enter_ts = 0;        /* as the handover named it */
 	record_submit(r);
 }
 
 static __always_inline void sysv_done(struct trace_event_raw_sys_exit *ctx, __u32 nr,
 				      __u16 type, enum ipc_kind kind)
 {
-	sysv_done_ret(sysv_ret(ctx), nr, type, kind);
+	sysv_done_ret(sysv_ret(ctx), nr, type, kind, false);
 }
 
 /* A msgsnd returned ret (also fn_sysv.bpf.h's do_msgsnd exit) */
 static __always_inline int msg_snd_exit_ret(long ret)
 {
 	struct sysv_call *c = sysv_exit_or_regs(SC_MSGSND);
+	bool handed = false;
 
 	if (c && !c->enter_ts) {
 		/* a sender blocked on a full queue since before tracing started */
@@ -413,10 +431,15 @@ static __always_inline int msg_snd_exit_ret(long ret)
 		msg_snd_record(c, (const char *)c->arg[1], c->arg[2], c->arg[3], true);
 		c->arg[0] = 0;
 	}
-	if (c) {
-		c->nr = SC_MSGSND;
-		sysv_done_ret(ret, SC_MSGSND, REC_MSG_SND_DONE, IPC_MSG);
+	if (!c)
+		return 0;
+	if (c->agg_slot) {
+		if (msg_agg_send_done(c, ret))
+			return 0;       /* -s: counted in the kernel */
+		handed = true;
 	}
+	c->nr = SC_MSGSND;
+	sysv_done_ret(ret, SC_MSGSND, REC_MSG_SND_DONE, IPC_MSG, handed);
 	return 0;
 }
 
@@ -449,6 +472,8 @@ static __always_inline int msg_rcv_report(struct sysv_call *c, long ret)
 	const char *msgp;
 	struct rec_msg_rcv *r;
 
+	if (msg_agg_receive(c, ret))
+		return 0;               /* -s: counted in the kernel */
 	r = SYSV_RESERVE_RCV(struct rec_msg_rcv, REC_MSG_RCV, IPC_MSG);
 	if (!r)
 		return 0;
@@ -514,6 +539,8 @@ static __always_inline void sysv_ctl_exit(struct trace_event_raw_sys_exit *ctx, 
 
 	if (!c || ret < 0)
 		return;
+	if (kind == IPC_MSG)
+		msg_agg_removed(c);     /* msg_ctl_enter keeps IPC_RMID only */
 	r = RECORD_RESERVE(struct rec_sysv_ctl, type, kind);
 	if (!r)
 		return;

@@ -23,6 +23,7 @@
 #include "unix_seed.h"
 #include "signal_model.h"
 #include "summary.h"
+#include "sysv_model.h"
 #include "tracer.h"
 #include "unix_model.h"
 
@@ -68,6 +69,7 @@ struct run {
 	__u64 interval_start_ns;
 	__u64 unix_agg_full;        /* -s: unix groups the kernel streamed, its table full */
 	__u64 pipe_agg_full;        /* -s: pipe reads the kernel streamed, its table full */
+	__u64 msg_agg_full;         /* -s: msgrcv's the kernel streamed, its table full */
 };
 
 static void on_edge(void *ctx, const struct edge *e)
@@ -173,6 +175,9 @@ static void report_losses(struct run *r, const struct loss_counts *l)
 	if (r->pipe_agg_full)
 		p_warn("%llu pipe reads streamed, not counted in the kernel: its table was full "
 		       "(none lost)", (unsigned long long)r->pipe_agg_full);
+	if (r->msg_agg_full)
+		p_warn("%llu SysV message receives found the kernel's table full: their queues "
+		       "streamed instead (none lost)", (unsigned long long)r->msg_agg_full);
 	if (r->unix_agg_full)
 		p_warn("%llu unix receives streamed, not counted in the kernel: its table was full "
 		       "(none lost)", (unsigned long long)r->unix_agg_full);
@@ -248,6 +253,40 @@ static void pipe_agg_check(struct run *r)
 	}
 }
 
+static bool msg_agg_on(struct run *r)
+{
+	return r->tracer && r->env.summary_only && !r->env.data_bytes &&
+	       kind_selected(&r->env, IPC_MSG);
+}
+
+static void collect_msg_agg(struct run *r)
+{
+	struct msg_agg_key *keys;
+	struct msg_agg_val *vals;
+	int n = tracer__take_msg_agg(r->tracer, &keys, &vals);
+
+	if (n > 0)
+		msg_model_aggregated(&r->corr, keys, vals, n);
+	else if (n < 0)
+		p_warn("out of memory reading the message receives counted in the kernel");
+	free(keys);
+	free(vals);
+}
+
+/* -s: the kernel's message table filled up (queues stream instead): empty it now. */
+static void msg_agg_check(struct run *r)
+{
+	__u64 full;
+
+	if (!msg_agg_on(r))
+		return;
+	full = tracer__msg_agg_full(r->tracer);
+	if (full != r->msg_agg_full) {
+		r->msg_agg_full = full;
+		collect_msg_agg(r);
+	}
+}
+
 static void on_pipe_held(void *ctx, const struct pipe_id *id, const struct pipe_agg_state *st)
 {
 	struct run *r = ctx;
@@ -263,6 +302,10 @@ static void collect_kernel_aggregates(struct run *r)
 	if (pipe_agg_on(r)) {
 		collect_pipe_agg(r);
 		r->pipe_agg_full = tracer__pipe_agg_full(r->tracer);
+	}
+	if (msg_agg_on(r)) {
+		collect_msg_agg(r);
+		r->msg_agg_full = tracer__msg_agg_full(r->tracer);
 	}
 	if (r->tracer && r->env.summary_only && kind_selected(&r->env, IPC_SIGNAL))
 		tracer__take_signal_agg(r->tracer, on_sig_agg, r);
@@ -379,6 +422,7 @@ static void trace_loop(struct run *r)
 		correlator_tick(&r->corr, mono_ns());
 		unix_agg_check(r);
 		pipe_agg_check(r);
+		msg_agg_check(r);
 		interval_summary(r, mono_ns());
 		output_flush(&r->out);
 		if (r->have_cmd && command_poll(&r->cmd))

@@ -148,7 +148,7 @@ static void emit(struct msg_model *m, struct msq *q, const struct sq_msg *s,
 	edge_attr_str(&e, "key", key);
 	edge_attr_int(&e, "mtype", mtype);
 	edge_attr_int(&e, "msgtyp", r->msgtyp);
-	if (s)
+	if (s && !s->unsized)
 		edge_attr_int(&e, "size", s->size);
 	edge_attr_bool(&e, "truncated", s && s->size > (__u64)r->ret);
 	edge_attr_bool(&e, "waited", r->blocked);
@@ -343,6 +343,49 @@ static void on_snd_done(struct msg_model *m, const struct rec_sysv_done *r)
 	sq_at(&q->q, i)->exit_ts = r->hdr.ts_ns;
 }
 
+/*
+ * -s: a queue the kernel counted goes back to streaming (bpf/msg_agg.bpf.h):
+ * the messages it still counted, per type, join the model. Their sizes are
+ * not known, but their type is, and so is their order within a type (the
+ * only order a receive of that type depends on). They were all queued before
+ * any message sent from now on, except one per type that may be in flight:
+ * its DONE names it by entry time 0, as here.
+ */
+static int on_handover(struct msg_model *m, const struct rec_msg_handover *r)
+{
+	struct msq *q = queue_find(m, r->ns, r->id, true);
+
+	q->last_ts = r->hdr.ts_ns;
+	for (unsigned i = 0; i < MSG_AGG_TYPES; i++) {
+		const struct msg_agg_slot *s = &r->slot[i];
+		__u64 pend = s->ctl & MSG_AGG_PEND_MASK;
+		bool sending = s->ctl & MSG_AGG_SENDING;
+
+		if (!(s->ctl & MSG_AGG_INFO) || !pend)
+			continue;       /* no message, or one whose send streams its own record */
+		if (s->mtype < 1 || !s->owner_tgid || pend > SQ_MAX_MSGS)
+			return -1;
+		correlator_learn_proc(m->c, s->owner_tgid, s->owner_tid, s->owner_comm,
+				      s->owner_start_ns, s->owner_ns_tgid, s->owner_cgroup_id,
+				      r->hdr.ts_ns);
+		for (__u64 k = 0; k < pend; k++) {
+			struct sq_msg msg = {
+				.tgid = s->owner_tgid, .tid = s->owner_tid, .known = true,
+				.selected = s->owner_selected, .type_ok = true, .unsized = true,
+				.type = s->mtype,
+			};
+
+			memcpy(msg.comm, s->owner_comm, sizeof(msg.comm));
+			if (sending && k + 1 == pend)
+				msg.inflight = true;    /* the newest: its send has not returned */
+			else
+				msg.exit_ts = 1;        /* returned before any streamed send entered */
+			push(m, q, &msg);
+		}
+	}
+	return 0;
+}
+
 static void hold(struct msg_model *m, const struct rec_msg_rcv *r)
 {
 	if (m->pcount == MSG_PENDING_MAX) {
@@ -468,6 +511,10 @@ int msg_model_record(struct msg_model *m, const struct rec_header *h, size_t len
 			return -1;
 		on_ctl(m, (const void *)h);
 		return 0;
+	case REC_MSG_HANDOVER:
+		if (len != sizeof(struct rec_msg_handover))
+			return -1;
+		return on_handover(m, (const void *)h);
 	}
 	return -1;
 }

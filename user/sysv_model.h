@@ -36,6 +36,9 @@ void msg_model_free(struct msg_model *m);
 int msg_model_record(struct msg_model *m, const struct rec_header *h, size_t len);
 void msg_model_tick(struct msg_model *m, __u64 now_ns);
 void msg_model_flush(struct msg_model *m);
+/* msg_agg.c, -s: receives counted in the kernel (bpf/msg_agg.bpf.h) */
+void msg_model_aggregated(struct correlator *c, const struct msg_agg_key *k,
+			  const struct msg_agg_val *v, size_t n);
 
 struct mq_model *mq_model_new(struct correlator *c);
 void mq_model_free(struct mq_model *m);

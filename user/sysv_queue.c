@@ -96,6 +96,8 @@ bool sq_matches(const struct sq_msg *m, const struct sq_rcv *r)
 {
 	if (r->type_ok && m->type_ok && m->type != r->type)
 		return false;
+	if (m->unsized)
+		return true;
 	if (m->size != r->bytes && !(r->may_truncate && m->size > r->bytes))
 		return false;
 	return fp_matches(&m->fp, &r->fp);
@@ -165,8 +167,8 @@ bool sq_ambiguous(const struct sq_queue *q, unsigned i)
 	for (unsigned j = 0; j < q->n; j++) {
 		const struct sq_msg *d = sq_at(q, j);
 
-		if (j == i || d->type != c->type || d->size != c->size ||
-		    !fp_matches(&d->fp, &c->fp))
+		if (j == i || d->type != c->type ||
+		    (!d->unsized && !c->unsized && (d->size != c->size || !fp_matches(&d->fp, &c->fp))))
 			continue;
 		if (d->known == c->known && (!c->known || d->tgid == c->tgid))
 			continue;       /* same sender: the edge is the same */

@@ -16,7 +16,8 @@
 #define SQ_MAX_MSGS 4096                /* per queue; the oldest is forgotten beyond */
 
 struct sq_msg {
-	__u64 enter_ts;                 /* the send entered; 0: queued before tracing */
+	__u64 enter_ts;                 /* the send entered; 0: before tracing, or not known
+	                                 * (a message the kernel counted, then handed over) */
 	__u64 exit_ts;                  /* the send returned (0 while in flight) */
 	__u32 tgid, tid;
 	char comm[IPCSNOOP_COMM_LEN];
@@ -24,6 +25,8 @@ struct sq_msg {
 	bool selected;                  /* the filter selects the sender */
 	bool inflight;                  /* the send has not returned yet */
 	bool type_ok;
+	bool unsized;                   /* size and fingerprint not known (a message the
+	                                 * kernel counted, msg_model.c's handover) */
 	__s64 type;                     /* SysV mtype, or POSIX priority */
 	__u64 size;
 	struct sysv_fp fp;
@@ -59,7 +62,8 @@ bool sq_push(struct sq_queue *q, const struct sq_msg *m);
 void sq_remove(struct sq_queue *q, unsigned i);
 /* The message sent by the call of thread tid that entered at enter_ts, or -1 */
 int sq_find_send(const struct sq_queue *q, __u32 tid, __u64 enter_ts);
-/* Could m be what r received? (type, size, truncation, fingerprint) */
+/* Could m be what r received? (type, size, truncation, fingerprint; for an
+ * unsized message the type alone) */
 bool sq_matches(const struct sq_msg *m, const struct sq_rcv *r);
 /* SysV msgrcv(msgtyp, msgflg): index of the message received, or -1. */
 int sq_select_msg(const struct sq_queue *q, __s64 msgtyp, int msgflg, const struct sq_rcv *r);

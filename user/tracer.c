@@ -119,6 +119,13 @@ static void configure(struct ipcsnoop_bpf *skel, const struct env *env)
 		bpf_map__set_max_entries(skel->maps.pipe_agg, 1);
 		bpf_map__set_max_entries(skel->maps.pipe_agg_state, 1);
 	}
+	/* SysV message queues: -s without -x (bpf/msg_agg.bpf.h) */
+	skel->rodata->msg_agg_on = env->summary_only && !env->data_bytes &&
+				   kind_selected(env, IPC_MSG);
+	if (!skel->rodata->msg_agg_on) {
+		bpf_map__set_max_entries(skel->maps.msg_agg, 1);
+		bpf_map__set_max_entries(skel->maps.msg_agg_state, 1);
+	}
 	/* small steps: a reader that sleeps is woken long before the ring fills */
 	skel->rodata->wakeup_bytes = env->ringbuf_bytes / 64;
 	bpf_map__set_max_entries(skel->maps.events, env->ringbuf_bytes);
@@ -478,6 +485,21 @@ int tracer__take_pipe_agg(struct tracer *t, struct pipe_agg_key **keys, struct p
 __u64 tracer__pipe_agg_full(struct tracer *t)
 {
 	return t->skel->bss->pipe_agg_full;
+}
+
+int tracer__take_msg_agg(struct tracer *t, struct msg_agg_key **keys, struct msg_agg_val **vals)
+{
+	*keys = calloc(MSG_AGG_MAX, sizeof(**keys));
+	*vals = calloc(MSG_AGG_MAX, sizeof(**vals));
+	if (!*keys || !*vals)
+		return -1;
+	return take_agg(t->skel->maps.msg_agg, (char *)*keys, sizeof(**keys), (char *)*vals,
+			sizeof(**vals), MSG_AGG_MAX);
+}
+
+__u64 tracer__msg_agg_full(struct tracer *t)
+{
+	return t->skel->bss->msg_agg_full;
 }
 
 int tracer__pipe_agg_held(struct tracer *t, pipe_held_fn fn, void *ctx)

@@ -41,6 +41,10 @@ __u64 tracer__unix_agg_full(struct tracer *t);
 int tracer__take_pipe_agg(struct tracer *t, struct pipe_agg_key **keys, struct pipe_agg_val **vals);
 /* -s: pipe reads streamed so far because that map was full */
 __u64 tracer__pipe_agg_full(struct tracer *t);
+/* -s: the same for SysV message queues (map msg_agg) */
+int tracer__take_msg_agg(struct tracer *t, struct msg_agg_key **keys, struct msg_agg_val **vals);
+/* -s: msgrcv's streamed so far because that map was full */
+__u64 tracer__msg_agg_full(struct tracer *t);
 /* -s, at the end: each pipe counted in the kernel that still holds bytes */
 typedef void (*pipe_held_fn)(void *ctx, const struct pipe_id *id, const struct pipe_agg_state *st);
 int tracer__pipe_agg_held(struct tracer *t, pipe_held_fn fn, void *ctx);

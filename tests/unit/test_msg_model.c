@@ -394,6 +394,111 @@ static void malformed_records(void)
 	CHECK_EQ_INT(corr.stats.malformed, 3);
 }
 
+/* -s: the kernel hands over what it still counted for a queue (bpf/msg_agg.bpf.h) */
+static void handover(__u64 ts, int id, int nslots, const long *types, const __u32 *owners,
+		     const unsigned *pend, const bool *sending, const bool *info)
+{
+	struct rec_msg_handover r;
+
+	memset(&r, 0, sizeof(r));
+	make_header(&r.hdr, REC_MSG_HANDOVER, sizeof(r), ts, 300, 300, "switcher");
+	r.ns = NS;
+	r.id = id;
+	for (int i = 0; i < nslots; i++) {
+		struct msg_agg_slot *sl = &r.slot[i];
+
+		sl->mtype = types[i];
+		sl->ctl = ((__u64)owners[i] << MSG_AGG_TID_SHIFT) | pend[i] |
+			  (sending[i] ? MSG_AGG_SENDING : 0) | (info[i] ? MSG_AGG_INFO : 0) |
+			  MSG_AGG_STREAM;
+		sl->owner_tgid = owners[i];
+		sl->owner_tid = owners[i];
+		snprintf(sl->owner_comm, sizeof(sl->owner_comm), "owner%u", owners[i]);
+		sl->owner_selected = 1;
+	}
+	feed(&r, sizeof(r));
+}
+
+static void handover_messages_pair_by_type(void)
+{
+	const long types[] = { 1, 2, 7 };
+	const __u32 owners[] = { 100, 101, 102 };
+	const unsigned pend[] = { 2, 1, 1 };
+	const bool sending[] = { false, true, true };
+	const bool info[] = { true, true, false };     /* slot 3: its send streams itself */
+
+	setup();
+	get(10, 100, 0, 5);
+	handover(50, 5, 3, types, owners, pend, sending, info);
+	snd(51, 103, 5, 1, "late", true);       /* after the switch: streamed */
+	done(52, 103, 5, 51, 0);
+	/* any-type receive of a type-2 message: the owner of type 2 (in flight) */
+	rcv(60, 200, 5, 0, 2, "two");
+	/* three type-1 receives: the owner's two counted messages, then the streamed one */
+	rcv(61, 200, 5, 1, 1, "one-a-longer-text");
+	rcv(62, 200, 5, -3, 1, "b");
+	rcv(63, 200, 5, 1, 1, "late");
+	CHECK_EQ_INT(got.n, 4);
+	CHECK_EQ_INT(got.edges[0].src.pid, 101);
+	CHECK_EQ_STR(got.edges[0].src.comm, "owner101");
+	CHECK_EQ_INT(got.edges[0].bytes, 4);
+	CHECK_EQ_INT(got.edges[1].src.pid, 100);
+	CHECK_EQ_INT(got.edges[1].bytes, 18);
+	CHECK_EQ_INT(attr_int(&got.edges[1], "size"), -1);     /* a handed-over message: not known */
+	CHECK_EQ_INT(got.edges[2].src.pid, 100);
+	CHECK_EQ_INT(got.edges[3].src.pid, 103);
+	CHECK_EQ_INT(attr_int(&got.edges[3], "size"), 5);
+	/* the slot without its names handed nothing over: type 7 is unknown */
+	rcv(64, 200, 5, 7, 7, "seven");
+	CHECK_EQ_INT(got.n, 4);         /* held for its send's record */
+}
+
+static void handover_send_in_flight_fails(void)
+{
+	const long types[] = { 3 };
+	const __u32 owners[] = { 100 };
+	const unsigned pend[] = { 2 };
+	const bool sending[] = { true };
+	const bool info[] = { true };
+
+	setup();
+	get(10, 100, 0, 6);
+	handover(50, 6, 1, types, owners, pend, sending, info);
+	done(55, 100, 6, 0, -EINTR);    /* the in-flight one (entry 0, as handed over) */
+	rcv(60, 200, 6, 3, 3, "x");
+	CHECK_EQ_INT(got.n, 1);
+	CHECK_EQ_INT(got.edges[0].src.pid, 100);
+	rcv(61, 200, 6, 3, 3, "y");     /* none left: held */
+	CHECK_EQ_INT(got.n, 1);
+}
+
+static void kernel_counts_become_edges(void)
+{
+	struct msg_agg_key k[2] = {
+		{ .ns = NS, .id = 9, .qkey = 0, .src_tgid = 100, .src_start_ns = 5, .dst_tgid = 101,
+		  .dst_start_ns = 6 },
+		{ .ns = NS, .id = 9, .qkey = 1234, .src_tgid = 101, .dst_tgid = 100 },
+	};
+	struct msg_agg_val v[2] = {
+		{ .count = 3, .bytes = 30, .first_ns = 10, .last_ns = 20, .src_tid = 100,
+		  .dst_tid = 102, .src_comm = "pinger", .dst_comm = "ponger" },
+		{ .count = 0 },
+	};
+
+	setup();
+	msg_model_aggregated(&corr, k, v, 2);
+	CHECK_EQ_INT(got.n, 1);         /* an entry with no count stands for no edge */
+	CHECK_EQ_INT(got.edges[0].src.pid, 100);
+	CHECK_EQ_INT(got.edges[0].dst.tid, 102);
+	CHECK_EQ_STR(got.edges[0].dst.comm, "ponger");
+	CHECK_EQ_INT(got.edges[0].src.start_ns, 5);
+	CHECK_EQ_STR(got.edges[0].object, "msq key=IPC_PRIVATE id=9");
+	CHECK_EQ_INT(got.edges[0].count, 3);
+	CHECK_EQ_INT(got.edges[0].bytes, 30);
+	CHECK_EQ_INT(got.edges[0].last_ns, 20);
+	CHECK(!got.edges[0].inferred, "exact");
+}
+
 RUN_TESTS(T(notes_a_to_b), T(ipc_private_object), T(receiver_returns_before_the_senders_exit),
 	  T(mtype_selection_through_the_model), T(failed_calls_move_nothing),
 	  T(msg_noerror_truncation_is_reported), T(racing_senders_told_apart_by_content),
@@ -401,4 +506,5 @@ RUN_TESTS(T(notes_a_to_b), T(ipc_private_object), T(receiver_returns_before_the_
 	  T(unmatched_receive_is_held_then_given_up), T(late_send_record_pairs_a_held_receive),
 	  T(filter_keeps_either_end), T(msg_copy_leaves_the_message),
 	  T(full_queue_forgets_and_counts), T(removal_forgets_the_queue), T(record_without_payload),
-	  T(malformed_records))
+	  T(malformed_records), T(handover_messages_pair_by_type),
+	  T(handover_send_in_flight_fails), T(kernel_counts_become_edges))

@@ -134,3 +134,82 @@ stop_bg() {
 	wait "$BG_PID"
 	RC=$?
 }
+
+# ---- -s against streaming: test_{pipe,unix,msg}_summary.sh ----
+
+# received NAME TYPE: records of TYPE the instance NAME received (its -v line
+# at exit), 0 if none
+received() {
+	sed -n 's/^ipcsnoop: records received by type://p' "$TMP/$1.err" | tr ' ' '\n' |
+		awk -F: -v t="$2" '$1 == t { n = $2 } END { print n + 0 }'
+}
+
+# summary_both KIND COMM NAME [OPTIONS...] -- COMMAND...: run COMMAND (its
+# stdout to NAME.out) while two whole-machine instances filtered to COMM watch
+# it, NAME-ev streaming and NAME-s with -s. Sets DEMO_RC and RC_S.
+summary_both() {
+	local kind=$1 comm=$2 name=$3 ev s
+	shift 3
+	RC_S="not started" DEMO_RC="not run"
+	local extra=()
+	while [ "$1" != -- ]; do extra+=("$1"); shift; done
+	shift
+	start_bg "$name-ev" "${extra[@]}" -t "$kind" -c "$comm" || return 1
+	ev=$BG_PID
+	if ! start_bg "$name-s" -s "${extra[@]}" -t "$kind" -c "$comm"; then
+		BG_PID=$ev stop_bg
+		return 1
+	fi
+	s=$BG_PID
+	"$@" >"$TMP/$name.out" 2>"$TMP/$name.cmd.err"
+	DEMO_RC=$?
+	sleep 0.2
+	BG_PID=$s stop_bg INT
+	RC_S=$RC
+	BG_PID=$ev stop_bg INT
+}
+
+# summary_row_fields KIND: the jq filter naming each total row of KIND by its
+# ends (pids, tids, comms, start times), object, count and bytes
+summary_row_fields() {
+	echo "select(.type==\"summary\" and .scope==\"total\" and .kind==\"$1\") | [.src.pid,.src.tid,.src.comm,.src.known,.src.start_mono_ns,.dst.pid,.dst.tid,.dst.comm,.dst.known,.dst.start_mono_ns,.object,.count,.bytes] | tostring"
+}
+
+# summary_same_rows KIND NAME N [DEMO-RC]: NAME-s has exactly NAME-ev's N rows
+# of KIND, both ran cleanly, -s printed no edge and lost nothing (events of one
+# process, "solo" edges such as an IPC_RMID, have no row)
+summary_same_rows() {
+	local kind=$1 name=$2 a b
+	local rows
+	rows=$(summary_row_fields "$kind")
+	a=$(jq -r "$rows" "$TMP/$name-ev.json" | sort)
+	b=$(jq -r "$rows" "$TMP/$name-s.json" | sort)
+	if [ -n "$a" ] && [ "$a" = "$b" ]; then
+		pass "$name: -s rows are the streamed run's rows"
+	else
+		echo "$a" >"$TMP/$name.rows-ev"
+		echo "$b" >"$TMP/$name.rows-s"
+		fail "$name: -s rows differ from the streamed rows:"$'\n'"$(diff "$TMP/$name.rows-ev" "$TMP/$name.rows-s" | head -20)"
+	fi
+	expect_eq "$name: $3 $kind rows" "$(echo "$b" | grep -c .)" "$3"
+	expect_eq "$name: -s exit status" "$RC_S" 0
+	expect_eq "$name: workload exit status" "$DEMO_RC" "${4:-0}"
+	expect_edges "$name-s" "$name: -s prints no per-event line" 'true' 0
+	expect_eq "$name: streamed rows add up their edges (count)" \
+		"$(jq_sum "$name-ev" "select(.type==\"edge\" and .kind==\"$kind\" and (.solo | not)) | 1")" \
+		"$(jq_sum "$name-ev" "select(.type==\"summary\" and .scope==\"total\" and .kind==\"$kind\") | .count")"
+	expect_eq "$name: -s: nothing lost" "$(jq -c 'select(.type=="lost")' "$TMP/$name-s.json" | wc -l)" 0
+}
+
+# summary_row KIND NAME 'jq condition': NAME-s's total rows of KIND that
+# satisfy it, as [count,bytes] lines
+summary_row() {
+	jq -c "select(.type==\"summary\" and .scope==\"total\" and .kind==\"$1\" and ($3)) | [.count,.bytes]" "$TMP/$2-s.json" | tr -d '\n'
+}
+
+# summary_sum_rows KIND NAME SCOPE: per (src, dst, object) of NAME's rows of
+# SCOPE, the summed count and bytes (intervals must add up to the total)
+summary_sum_rows() {
+	jq -r "select(.type==\"summary\" and .scope==\"$3\" and .kind==\"$1\") | [.src.pid,.dst.pid,.object,.count,.bytes] | @tsv" "$TMP/$2.json" |
+		awk -F'\t' '{ k = $1 " " $2 " " $3; c[k] += $4; b[k] += $5 } END { for (k in c) print k, c[k], b[k] }' | sort
+}

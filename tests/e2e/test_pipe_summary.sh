@@ -12,13 +12,7 @@ require_root "pipe summary tests"
 require_kind pipe
 require_cmd jq "pipe summary tests" || exit 0
 
-ROW='select(.type=="summary" and .scope=="total" and .kind=="pipe") | [.src.pid,.src.tid,.src.comm,.src.known,.src.start_mono_ns,.dst.pid,.dst.tid,.dst.comm,.dst.known,.dst.start_mono_ns,.object,.count,.bytes] | tostring'
-
-# records of type $2 the instance $1 received (its -v line at exit), 0 if none
-received() {
-	sed -n 's/^ipcsnoop: records received by type://p' "$TMP/$1.err" | tr ' ' '\n' |
-		awk -F: -v t="$2" '$1 == t { n = $2 } END { print n + 0 }'
-}
+ROW=$(summary_row_fields pipe)
 
 # the per-message pipe records (begin, end, read) instance $1 received
 per_message() {
@@ -45,47 +39,17 @@ DEMO=$TMP/$COMM
 # both NAME [OPTIONS...] -- ARGS...: run the demo with ARGS while two whole-machine
 # instances filtered to its comm watch it, NAME-ev streaming and NAME-s with -s.
 both() {
-	local name=$1 ev s
+	local name=$1
 	shift
-	RC_S="not started" DEMO_RC="not run"
 	local extra=()
 	while [ "$1" != -- ]; do extra+=("$1"); shift; done
 	shift
-	start_bg "$name-ev" "${extra[@]}" -t pipe -c "$COMM" || return 1
-	ev=$BG_PID
-	if ! start_bg "$name-s" -s "${extra[@]}" -t pipe -c "$COMM"; then
-		BG_PID=$ev stop_bg
-		return 1
-	fi
-	s=$BG_PID
-	"$DEMO" "$@" >"$TMP/$name.out" 2>"$TMP/$name.cmd.err"
-	DEMO_RC=$?
-	sleep 0.2
-	BG_PID=$s stop_bg INT
-	RC_S=$RC
-	BG_PID=$ev stop_bg INT
+	summary_both pipe "$COMM" "$name" "${extra[@]}" -- "$DEMO" "$@"
 }
 
 # same_rows NAME N: the -s summary has exactly the streamed run's N pipe rows
 same_rows() {
-	local a b
-	a=$(jq -r "$ROW" "$TMP/$1-ev.json" | sort)
-	b=$(jq -r "$ROW" "$TMP/$1-s.json" | sort)
-	if [ -n "$a" ] && [ "$a" = "$b" ]; then
-		pass "$1: -s rows are the streamed run's rows"
-	else
-		echo "$a" >"$TMP/$1.rows-ev"
-		echo "$b" >"$TMP/$1.rows-s"
-		fail "$1: -s rows differ from the streamed rows:"$'\n'"$(diff "$TMP/$1.rows-ev" "$TMP/$1.rows-s" | head -20)"
-	fi
-	expect_eq "$1: $2 pipe rows" "$(echo "$b" | grep -c .)" "$2"
-	expect_eq "$1: -s exit status" "$RC_S" 0
-	expect_eq "$1: workload exit status" "$DEMO_RC" 0
-	expect_edges "$1-s" "$1: -s prints no per-event line" 'true' 0
-	expect_eq "$1: streamed rows add up their edges (count)" \
-		"$(jq_sum "$1-ev" 'select(.type=="edge" and .kind=="pipe") | 1')" \
-		"$(jq_sum "$1-ev" 'select(.type=="summary" and .scope=="total" and .kind=="pipe") | .count')"
-	expect_eq "$1: -s: nothing lost" "$(jq -c 'select(.type=="lost")' "$TMP/$1-s.json" | wc -l)" 0
+	summary_same_rows pipe "$1" "$2"
 	if [ "$(per_message "$1-ev")" -gt 0 ]; then
 		pass "$1: the streaming run received per-message pipe records ($(per_message "$1-ev"))"
 	else
@@ -95,7 +59,7 @@ same_rows() {
 
 # row NAME 'jq condition': the -s summary rows that satisfy it, as [count,bytes] lines
 row() {
-	jq -c "select(.type==\"summary\" and .scope==\"total\" and .kind==\"pipe\" and ($2)) | [.count,.bytes]" "$TMP/$1-s.json" | tr -d '\n'
+	summary_row pipe "$1" "$2"
 }
 
 # --- one writer, one reader, both ways: all counted in the kernel
@@ -171,11 +135,7 @@ no_per_message unread "unread"
 # --- -i: the kernel's counts are read every interval
 both iv -i 1 -- pingpong 300
 same_rows iv 2
-sum_rows() {   # per (src, dst, object): summed count and bytes of the rows of scope $2
-	jq -r "select(.type==\"summary\" and .scope==\"$2\" and .kind==\"pipe\") | [.src.pid,.dst.pid,.object,.count,.bytes] | @tsv" "$TMP/$1.json" |
-		awk -F'\t' '{ k = $1 " " $2 " " $3; c[k] += $4; b[k] += $5 } END { for (k in c) print k, c[k], b[k] }' | sort
-}
-expect_eq "-i: the intervals add up to the total" "$(sum_rows iv-s interval)" "$(sum_rows iv-s total)"
+expect_eq "-i: the intervals add up to the total" "$(summary_sum_rows pipe iv-s interval)" "$(summary_sum_rows pipe iv-s total)"
 
 # --- the kernel's table full (8192 rows): the rest is streamed; nothing lost
 N=10000

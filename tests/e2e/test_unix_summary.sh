@@ -11,13 +11,8 @@
 require_root "unix summary tests"
 require_kind unix
 
-ROW='select(.type=="summary" and .scope=="total" and .kind=="unix") | [.src.pid,.src.tid,.src.comm,.src.known,.src.start_mono_ns,.dst.pid,.dst.tid,.dst.comm,.dst.start_mono_ns,.object,.count,.bytes] | tostring'
+ROW=$(summary_row_fields unix)
 
-# records of type $2 the instance $1 received (its -v line at exit), 0 if none
-received() {
-	sed -n 's/^ipcsnoop: records received by type://p' "$TMP/$1.err" | tr ' ' '\n' |
-		awk -F: -v t="$2" '$1 == t { n = $2 } END { print n + 0 }'
-}
 
 # prog DEMO: a link to the demo named for this run (its comm), printed
 prog() {
@@ -31,24 +26,9 @@ prog() {
 # filtered to COMM watch it, NAME-ev streaming and NAME-s with -s (both -v and OPTIONS).
 # CMD's stdout goes to $TMP/NAME.out.
 both_once() {
-	local name=$1 comm=$2 ev s
+	local name=$1 comm=$2
 	shift 2
-	RC_S="not started" DEMO_RC="not run"
-	local extra=()
-	while [ "$1" != -- ]; do extra+=("$1"); shift; done
-	shift
-	start_bg "$name-ev" "${extra[@]}" -t unix -c "$comm" || return 1
-	ev=$BG_PID
-	if ! start_bg "$name-s" -s "${extra[@]}" -t unix -c "$comm"; then
-		BG_PID=$ev stop_bg
-		return 1
-	fi
-	s=$BG_PID
-	"$@" >"$TMP/$name.out" 2>"$TMP/$name.cmd.err"
-	DEMO_RC=$?
-	BG_PID=$s stop_bg INT
-	RC_S=$RC
-	BG_PID=$ev stop_bg INT
+	summary_both unix "$comm" "$name" "$@"
 }
 
 # Each instance tags skbs in its own maps. A sender preempted between queueing
@@ -70,23 +50,7 @@ both() {
 
 # same_rows NAME N: the -s summary has exactly the streamed run's N unix rows
 same_rows() {
-	local a b
-	a=$(jq -r "$ROW" "$TMP/$1-ev.json" | sort)
-	b=$(jq -r "$ROW" "$TMP/$1-s.json" | sort)
-	if [ -n "$a" ] && [ "$a" = "$b" ]; then
-		pass "$1: -s rows are the streamed run's rows"
-	else
-		echo "$a" >"$TMP/$1.rows-ev"
-		echo "$b" >"$TMP/$1.rows-s"
-		fail "$1: -s rows differ from the streamed rows:"$'\n'"$(diff "$TMP/$1.rows-ev" "$TMP/$1.rows-s" | head -20)"
-	fi
-	expect_eq "$1: $2 unix rows" "$(echo "$b" | grep -c .)" "$2"
-	expect_eq "$1: -s exit status" "$RC_S" 0
-	expect_edges "$1-s" "$1: -s prints no per-event line" 'true' 0
-	expect_eq "$1: streamed rows add up their edges (count)" \
-		"$(jq_sum "$1-ev" 'select(.type=="edge" and .kind=="unix") | 1')" \
-		"$(jq_sum "$1-ev" 'select(.type=="summary" and .scope=="total" and .kind=="unix") | .count')"
-	expect_eq "$1: workload exit status" "$DEMO_RC" "${3:-0}"
+	summary_same_rows unix "$1" "$2" "${3:-0}"
 	# copied before its sender tagged it (a preempted sender): streamed, named by a late record
 	expect_eq "$1: -s: no copy record reached user space but late-tagged ones" \
 		"$(received "$1-s" 40)" "$(received "$1-s" 43)"
@@ -101,12 +65,11 @@ same_rows() {
 	else
 		fail "$1: the streaming run received no copy/receive record: $(grep 'by type' "$TMP/$1-ev.err")"
 	fi
-	expect_eq "$1: -s: nothing lost" "$(jq -c 'select(.type=="lost")' "$TMP/$1-s.json" | wc -l)" 0
 }
 
 # row NAME 'jq condition': the -s summary rows that satisfy it, as [count,bytes] lines
 row() {
-	jq -c "select(.type==\"summary\" and .scope==\"total\" and .kind==\"unix\" and ($2)) | [.count,.bytes]" "$TMP/$1-s.json" | tr -d '\n'
+	summary_row unix "$1" "$2"
 }
 
 # --- stream over a path: connect -> accept (streamed, rare) + 3 x 13 bytes, 3 x 18 back
@@ -203,11 +166,7 @@ both iv "${P_NOTES##*/}" -i 1 -- sh -c "\"$P_NOTES\" \"$SOCK\" >$TMP/iv1.out; sl
 same_rows iv 4
 n_int=$(jq -c 'select(.type=="summary" and .scope=="interval")' "$TMP/iv-s.json" | wc -l)
 if [ "$n_int" -ge 4 ]; then pass "-i 1: interval rows while running ($n_int)"; else fail "-i 1: $n_int interval rows"; fi
-sum_rows() {   # per (src, dst, object): summed count and bytes of the rows of scope $2
-	jq -r "select(.type==\"summary\" and .scope==\"$2\") | [.src.pid,.dst.pid,.object,.count,.bytes] | @tsv" "$TMP/$1.json" |
-		awk -F'\t' '{ k = $1 " " $2 " " $3; c[k] += $4; b[k] += $5 } END { for (k in c) print k, c[k], b[k] }' | sort
-}
-expect_eq "-i: the intervals add up to the total" "$(sum_rows iv-s interval)" "$(sum_rows iv-s total)"
+expect_eq "-i: the intervals add up to the total" "$(summary_sum_rows unix iv-s interval)" "$(summary_sum_rows unix iv-s total)"
 C1=$(awk '$1 == "client" { print $2 }' "$TMP/iv1.out")
 expect_eq "-i: the first run's rows were printed in an interval table before the second run" \
 	"$(jq -c "select(.type==\"summary\" and .scope==\"interval\" and .src.pid==$C1) | [.count,.bytes]" "$TMP/iv-mid.json")" "[4,39]"

@@ -98,11 +98,20 @@ static __always_inline void msg_agg_created(const struct sysv_call *c, long id)
 	__s32 qkey = (__s32)c->arg[0];
 	int flg = c->arg[1];
 
-	if (!msg_agg_on || id < 0 || (filter_active && !c->selected))
+	if (!msg_agg_on || id < 0)
 		return;
 	if (qkey != SYSV_IPC_PRIVATE &&
-	    (flg & (SYSV_IPC_CREAT | SYSV_IPC_EXCL)) != (SYSV_IPC_CREAT | SYSV_IPC_EXCL))
-		return;         /* maybe an existing queue: what it holds is not known */
+	    (flg & (SYSV_IPC_CREAT | SYSV_IPC_EXCL)) != (SYSV_IPC_CREAT | SYSV_IPC_EXCL)) {
+		/* maybe an existing queue: what it holds is not known. A state of
+		 * another key is a dead queue's (its ipc namespace went away
+		 * without IPC_RMID, and the id came back): forget it */
+		st = bpf_map_lookup_elem(&msg_agg_state, &key);
+		if (st && st->key != qkey)
+			bpf_map_delete_elem(&msg_agg_state, &key);
+		return;
+	}
+	if (filter_active && !c->selected)
+		return;
 	if (bpf_map_update_elem(&msg_agg_state, &key, &msg_agg_empty, BPF_ANY))
 		return;         /* full: it streams */
 	st = bpf_map_lookup_elem(&msg_agg_state, &key);

@@ -46,6 +46,7 @@ size_t escape_text(char *dst, size_t cap, const void *src, size_t len, int space
 
 size_t escape_json(char *dst, size_t cap, const void *src, size_t len)
 {
+	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = src;
 	size_t at = 0;
 
@@ -53,19 +54,26 @@ size_t escape_json(char *dst, size_t cap, const void *src, size_t len)
 		return 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = s[i];
-		char buf[7];
+		char buf[6] = { '\\', 'u', '0', '0' };
 		size_t n;
 
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			/* the common case: a printable byte as it is (comms, paths) */
+			if (at + 1 >= cap)
+				break;
+			dst[at++] = c;
+			continue;
+		}
 		if (c == '"')
 			n = put(dst, cap, at, "\\\"", 2);
 		else if (c == '\\')
 			n = put(dst, cap, at, "\\\\", 2);
-		else if (c < 0x20 || c >= 0x7f) {
+		else {
 			/* bytes >= 0x80 are not assumed to be UTF-8: U+0080..U+00FF */
-			snprintf(buf, sizeof(buf), "\\u%04x", c);
+			buf[4] = hex[c >> 4];
+			buf[5] = hex[c & 15];
 			n = put(dst, cap, at, buf, 6);
-		} else
-			n = put(dst, cap, at, (const char *)&c, 1);
+		}
 		if (!n)
 			break;
 		at += n;

@@ -108,7 +108,8 @@ static char *ob_room(struct obuf *ob, size_t n)
 	return ob->b + ob->len;
 }
 
-static void ob_mem(struct obuf *ob, const char *s, size_t n)
+/* inlined: most appends are short literals, copied by a few moves */
+static inline __attribute__((always_inline)) void ob_mem(struct obuf *ob, const char *s, size_t n)
 {
 	if (n > sizeof(ob->b)) {
 		ob_flush(ob);
@@ -119,20 +120,34 @@ static void ob_mem(struct obuf *ob, const char *s, size_t n)
 	ob->len += n;
 }
 
-static void ob_str(struct obuf *ob, const char *s)
+static inline __attribute__((always_inline)) void ob_str(struct obuf *ob, const char *s)
 {
 	ob_mem(ob, s, strlen(s));
 }
 
+/* Two digits per division: pids, times and counts are printed on every edge */
 static void ob_u64(struct obuf *ob, unsigned long long v)
 {
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 	char t[20];
 	int i = sizeof(t);
 
-	do {
-		t[--i] = '0' + v % 10;
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		t[--i] = pairs[d + 1];
+		t[--i] = pairs[d];
+	}
+	if (v >= 10) {
+		t[--i] = pairs[v * 2 + 1];
+		t[--i] = pairs[v * 2];
+	} else {
+		t[--i] = '0' + v;
+	}
 	ob_mem(ob, t + i, sizeof(t) - i);
 }
 

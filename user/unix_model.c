@@ -144,13 +144,20 @@ static void release(struct unix_model *m, struct unix_receive *rc, const struct 
 	m->nused--;
 }
 
+/* Called on every unix record: stops after the nused slots in use (start()
+ * fills the lowest free slot, so they are near the front). */
 static struct unix_receive *find(struct unix_model *m, __u32 tgid, __u32 tid)
 {
-	for (unsigned i = 0; i < UNIX_PENDING_MAX; i++) {
+	unsigned seen = 0;
+
+	for (unsigned i = 0; i < UNIX_PENDING_MAX && seen < m->nused; i++) {
 		struct unix_receive *rc = &m->recv[i];
 
-		if (rc->used && rc->rx.tid == tid && rc->rx.tgid == tgid)
+		if (!rc->used)
+			continue;
+		if (rc->rx.tid == tid && rc->rx.tgid == tgid)
 			return rc;
+		seen++;
 	}
 	return NULL;
 }

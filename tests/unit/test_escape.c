@@ -44,6 +44,33 @@ static void json_quote_cannot_break_out(void)
 	CHECK_EQ_STR(out, "x\\\",\\\"evil\\\":1");
 }
 
+/* Every byte as the printf-based escaper wrote it, and whole escapes only. */
+static void json_exact_bytes(void)
+{
+	char out[16], want[8];
+
+	for (int c = 0; c < 256; c++) {
+		unsigned char b = (unsigned char)c;
+
+		escape_json(out, sizeof(out), &b, 1);
+		if (c == '"')
+			snprintf(want, sizeof(want), "\\\"");
+		else if (c == '\\')
+			snprintf(want, sizeof(want), "\\\\");
+		else if (c < 0x20 || c >= 0x7f)
+			snprintf(want, sizeof(want), "\\u%04x", c);
+		else
+			snprintf(want, sizeof(want), "%c", c);
+		CHECK_EQ_STR(out, want);
+	}
+	escape_json(out, 8, "ab\x01", 3);
+	CHECK_EQ_STR(out, "ab");       /* "\u0001" does not fit after "ab" with the NUL */
+	escape_json(out, 4, "abcdef", 6);
+	CHECK_EQ_STR(out, "abc");
+	escape_json(out, 4, "ab\"", 3);
+	CHECK_EQ_STR(out, "ab");
+}
+
 static void base64_vectors(void)
 {
 	char out[32];
@@ -58,5 +85,5 @@ static void base64_vectors(void)
 	CHECK_EQ_STR(out, "Zm9vYmFy");
 }
 
-RUN_TESTS(T(text_controls), T(text_truncates_whole_escapes), T(json_every_byte),
+RUN_TESTS(T(json_exact_bytes), T(text_controls), T(text_truncates_whole_escapes), T(json_every_byte),
 	  T(json_quote_cannot_break_out), T(base64_vectors))

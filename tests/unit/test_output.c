@@ -88,4 +88,33 @@ static void long_strings_truncate_alike(void)
 	free(s);
 }
 
-RUN_TESTS(T(full_edge), T(plain_edge), T(long_strings_truncate_alike))
+/* Numbers are printed two digits at a time: every digit count, and its edges. */
+static void numbers_like_printf(void)
+{
+	unsigned long long p = 1;
+
+	for (int k = 0; k <= 20; k++, p *= 10) {
+		unsigned long long vs[] = { p, p - 1, p + 1, p * 5 + 7 };
+
+		for (int j = 0; j < 4; j++) {
+			char want[64];
+			struct edge e;
+			char *s;
+
+			edge_init(&e, IPC_PIPE, vs[j]);
+			endpoint_set(&e.src, 1, 1, "a");
+			endpoint_set(&e.dst, 2, 2, "b");
+			edge_set_object(&e, "o");
+			e.has_bytes = true;
+			e.bytes = vs[j];
+			s = json_line(&e);
+			snprintf(want, sizeof(want), "\"mono_ns\":%llu,", vs[j]);
+			CHECK(strstr(s, want) != NULL, "%s in %s", want, s);
+			snprintf(want, sizeof(want), "\"bytes\":%llu,", vs[j]);
+			CHECK(strstr(s, want) != NULL, "%s in %s", want, s);
+			free(s);
+		}
+	}
+}
+
+RUN_TESTS(T(full_edge), T(plain_edge), T(long_strings_truncate_alike), T(numbers_like_printf))

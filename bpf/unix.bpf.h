@@ -70,12 +70,14 @@ struct {
 	__type(value, struct unix_tag);
 } unix_tags SEC(".maps");
 
-/* Threads with copy records whose receive has not returned yet. */
+/* Per thread: copy records were sent whose receive has not returned yet.
+ * Task storage, not a hash by tid: set and cleared on every message, without
+ * an element allocated and freed each time; it goes away with the task. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u32);         /* tid */
-	__type(value, __u8);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
 } unix_pending SEC(".maps");
 
 /*
@@ -225,7 +227,6 @@ static __always_inline void unix_count_fds(struct rec_unix_copy *r, struct scm_f
 
 /* ---- -s: receives paired by a tag are counted here instead of streamed ---- */
 #define UNIX_AGG_GROUPS 4       /* senders one receive can hold; more stream */
-#define UNIX_RX_AGG_MAX 1024    /* receives in progress; more stream */
 
 struct unix_rx_group {          /* what one receive took from one tagged sender */
 	__u64 ts;                   /* its first copy */
@@ -244,11 +245,12 @@ struct unix_rx_state {          /* one thread's receive in progress */
 	struct unix_rx_group g[UNIX_AGG_GROUPS];
 };
 
-/* Receives that copied from tagged senders and have not returned (sized 1 without -s). */
+/* Per thread: its receive in progress that copied from tagged senders
+ * (ngroups 0: none). Created by the first counted copy, so only with -s. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, UNIX_RX_AGG_MAX);
-	__type(key, __u32);         /* tid */
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct unix_rx_state);
 } unix_rx_agg SEC(".maps");
 
@@ -276,23 +278,18 @@ struct {
 	__type(value, __u64);
 } unix_agg_full SEC(".maps");
 
-static struct unix_rx_state unix_rx_zero;
-
 /* -s: add a tagged copy to its thread's receive; false: stream it instead. */
-static __always_inline bool unix_agg_copy(__u32 tid, struct sock *sk, const struct unix_tag *tag,
-					  int len)
+static __always_inline bool unix_agg_copy(struct sock *sk, const struct unix_tag *tag, int len)
 {
-	struct unix_rx_state *s = bpf_map_lookup_elem(&unix_rx_agg, &tid);
+	struct unix_rx_state *s;
 	__u64 bytes = len > 0 ? len : 0;
 	struct unix_rx_group *g;
 	__u32 n;
 
-	if (!s) {
-		bpf_map_update_elem(&unix_rx_agg, &tid, &unix_rx_zero, BPF_NOEXIST);
-		s = bpf_map_lookup_elem(&unix_rx_agg, &tid);
-		if (!s)
-			return false;   /* full: more receives in progress than we hold */
-	}
+	s = bpf_task_storage_get(&unix_rx_agg, bpf_get_current_task_btf(), NULL,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!s)
+		return false;           /* no storage to be had: stream it */
 	n = s->ngroups;
 	for (int i = 0; i < UNIX_AGG_GROUPS; i++) {
 		if (i >= n)
@@ -423,18 +420,18 @@ static __always_inline bool unix_agg_add(const struct unix_agg_key *key, const s
  */
 static __always_inline bool unix_agg_recv(__u32 tid, struct sock *sk, int ret)
 {
-	struct unix_rx_state *s = bpf_map_lookup_elem(&unix_rx_agg, &tid);
-	struct task_struct *cur;
+	struct task_struct *cur = bpf_get_current_task_btf();
+	struct unix_rx_state *s;
 	struct unix_sock_info dst = {};     /* its address bytes go to user space */
 	struct unix_agg_key key = {};
 	bool streamed = false;
 	__u32 n;
 
-	if (!s)
+	s = bpf_task_storage_get(&unix_rx_agg, cur, NULL, 0);
+	if (!s || !s->ngroups)
 		return false;
 	n = s->ngroups;
-	if (ret >= 0 && n) {
-		cur = bpf_get_current_task_btf();
+	if (ret >= 0) {
 		unix_sock_fill(&dst, sk);
 		unix_agg_sock_of(&key.dst, &dst);
 		key.dst_tgid = cur->tgid;
@@ -451,7 +448,7 @@ static __always_inline bool unix_agg_recv(__u32 tid, struct sock *sk, int ret)
 				streamed = true;
 		}
 	}
-	bpf_map_delete_elem(&unix_rx_agg, &tid);
+	s->ngroups = 0;             /* kept for the thread's next receive */
 	return streamed;
 }
 
@@ -560,7 +557,7 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 	struct rec_unix_copy *r;
 	struct unix_tag *tag;
 	char ccomm[IPCSNOOP_COMM_LEN] = {};
-	__u32 tgid, tid, cpid, size, headlen, offset;
+	__u32 tgid, tid, cpid, size, headlen, offset, *pending;
 	struct pid *pid;
 	__u64 id, key;
 	bool valid, waiting;
@@ -605,7 +602,7 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 		}
 	}
 	/* -s: a tagged copy (also one tagged just now) is counted, not streamed */
-	if (summary_only && valid && tag && unix_agg_copy(tid, sk, tag, len))
+	if (summary_only && valid && tag && unix_agg_copy(sk, tag, len))
 		return 0;
 
 	size = sizeof(*r) + (data_max ? IPCSNOOP_DATA_MAX : 0);
@@ -665,7 +662,10 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 	record_submit(r);
 	if (!unix_pending_used)
 		unix_pending_used = 1;
-	bpf_map_update_elem(&unix_pending, &tid, &(__u8){1}, BPF_ANY);
+	pending = bpf_task_storage_get(&unix_pending, bpf_get_current_task_btf(), NULL,
+				       BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (pending)
+		*pending = 1;
 	return 0;
 }
 
@@ -675,14 +675,17 @@ static __always_inline int unix_recv_done(struct sock *sk, int ret, int flags)
 {
 	struct rec_unix_recv *r;
 	bool streamed = false;
-	__u32 tid;
+	__u32 tid, *pending = NULL;
 
 	tid = (__u32)bpf_get_current_pid_tgid();
 	if (summary_only)
 		streamed = unix_agg_recv(tid, sk, ret);
-	if (!streamed && (!unix_pending_used || !bpf_map_lookup_elem(&unix_pending, &tid)))
+	if (unix_pending_used)
+		pending = bpf_task_storage_get(&unix_pending, bpf_get_current_task_btf(), NULL, 0);
+	if (!streamed && (!pending || !*pending))
 		return 0;               /* no copy record was kept for this receive */
-	bpf_map_delete_elem(&unix_pending, &tid);
+	if (pending)
+		*pending = 0;
 	r = RECORD_RESERVE(struct rec_unix_recv, REC_UNIX_RECV, IPC_UNIX);
 	if (!r)
 		return 0;

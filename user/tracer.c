@@ -110,7 +110,6 @@ static void configure(struct ipcsnoop_bpf *skel, const struct env *env)
 	if (!env->summary_only || !kind_selected(env, IPC_UNIX)) {
 		/* the unix aggregation maps serve -s only */
 		bpf_map__set_max_entries(skel->maps.unix_agg, 1);
-		bpf_map__set_max_entries(skel->maps.unix_rx_agg, 1);
 	}
 	/* pipes: -s without -x (bpf/pipe_agg.bpf.h) */
 	skel->rodata->pipe_agg_on = env->summary_only && !env->data_bytes &&

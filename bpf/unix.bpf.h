@@ -161,17 +161,40 @@ static __always_inline void unix_sock_fill(struct unix_sock_info *i, struct sock
 	__s64 len;
 
 	i->sk = (__u64)sk;
-	i->peer = (__u64)BPF_CORE_READ(u, peer);
-	i->type = BPF_CORE_READ(sk, sk_type);
-	i->state = BPF_CORE_READ(sk, __sk_common.skc_state);
-	i->flags = i->state == UNIX_TCP_LISTEN ? UNIX_SOCK_LISTENING : 0;
-	if (bpf_core_field_exists(u->listener) && BPF_CORE_READ(u, listener))
-		i->flags |= UNIX_SOCK_ACCEPTED;
-	so = BPF_CORE_READ(sk, sk_socket);
-	i->inode = so ? BPF_CORE_READ(container_of(so, struct socket_alloc, socket), vfs_inode.i_ino) : 0;
+	if (bpf_rdonly_cast) {
+		/* direct loads, not one probe-read call per field (every message) */
+		struct unix_sock *tu = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct unix_sock));
+		struct socket_alloc *sa;
+
+		i->peer = (__u64)tu->peer;
+		i->type = tu->sk.sk_type;
+		i->state = tu->sk.__sk_common.skc_state;
+		i->flags = i->state == UNIX_TCP_LISTEN ? UNIX_SOCK_LISTENING : 0;
+		if (bpf_core_field_exists(tu->listener) && tu->listener)
+			i->flags |= UNIX_SOCK_ACCEPTED;
+		so = tu->sk.sk_socket;
+		i->inode = 0;
+		if (so) {
+			sa = bpf_rdonly_cast((void *)((__u64)so -
+						      bpf_core_field_offset(struct socket_alloc, socket)),
+					     bpf_core_type_id_kernel(struct socket_alloc));
+			i->inode = sa->vfs_inode.i_ino;
+		}
+		addr = tu->addr;
+		len = addr ? (__s64)addr->len - 2 : 0;
+	} else {
+		i->peer = (__u64)BPF_CORE_READ(u, peer);
+		i->type = BPF_CORE_READ(sk, sk_type);
+		i->state = BPF_CORE_READ(sk, __sk_common.skc_state);
+		i->flags = i->state == UNIX_TCP_LISTEN ? UNIX_SOCK_LISTENING : 0;
+		if (bpf_core_field_exists(u->listener) && BPF_CORE_READ(u, listener))
+			i->flags |= UNIX_SOCK_ACCEPTED;
+		so = BPF_CORE_READ(sk, sk_socket);
+		i->inode = so ? BPF_CORE_READ(container_of(so, struct socket_alloc, socket), vfs_inode.i_ino) : 0;
+		addr = BPF_CORE_READ(u, addr);
+		len = addr ? (__s64)BPF_CORE_READ(addr, len) - 2 : 0;   /* minus sun_family */
+	}
 	i->pad = 0;
-	addr = BPF_CORE_READ(u, addr);
-	len = addr ? (__s64)BPF_CORE_READ(addr, len) - 2 : 0;   /* minus sun_family */
 	if (len > 0) {
 		n = len;
 		if (n > IPCSNOOP_PATH_LEN)
@@ -468,8 +491,8 @@ static __always_inline int unix_ready_tag(__u64 key, __u64 owner, __u32 len)
 	tag.len = len;
 	tag.state = UNIX_TAG_SENDER;
 	bpf_get_current_comm(&tag.comm, sizeof(tag.comm));
-	if (summary_only)
-		tag.start_ns = task_start_ns(bpf_get_current_task_btf());
+	if (summary_only)           /* direct loads: current is a BTF pointer */
+		tag.start_ns = bpf_get_current_task_btf()->group_leader->start_time;
 	unix_tags_insert();
 	if (bpf_map_update_elem(&unix_tags, &key, &tag, BPF_NOEXIST) != -UNIX_EEXIST)
 		return 0;
@@ -560,7 +583,7 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 	__u32 tgid, tid, cpid, size, headlen, offset, *pending;
 	struct pid *pid;
 	__u64 id, key;
-	bool valid, waiting;
+	bool valid, waiting, cpid_read;
 
 	if (!sk || sk->__sk_common.skc_family != UNIX_AF_UNIX)
 		return 0;
@@ -581,10 +604,14 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 	key = (__u64)skb;
 	tag = bpf_map_lookup_elem(&unix_tags, &key);
 	valid = tag && tag->state == UNIX_TAG_SENDER && tag->sk == (__u64)sk && tag->len == skb->len;
-	cpid = unix_pid_nr(pid, ccomm);
-	if (!current_selected(tgid) && !(valid && unix_other_selected(tag->tgid, tag->comm)) &&
-	    !(cpid && unix_other_selected(cpid, ccomm)))
-		return 0;
+	/* the credentials' pid and comm (probe reads) only when they are needed */
+	cpid_read = false;
+	if (!current_selected(tgid) && !(valid && unix_other_selected(tag->tgid, tag->comm))) {
+		cpid = unix_pid_nr(pid, ccomm);
+		cpid_read = true;
+		if (!(cpid && unix_other_selected(cpid, ccomm)))
+			return 0;
+	}
 	waiting = tag && tag->state == UNIX_TAG_WAITING;
 	if (!tag) {
 		/* copied before its sender tagged it: leave a placeholder */
@@ -604,6 +631,8 @@ int BPF_PROG(unix_copy, const struct sk_buff *skb, int len)
 	/* -s: a tagged copy (also one tagged just now) is counted, not streamed */
 	if (summary_only && valid && tag && unix_agg_copy(sk, tag, len))
 		return 0;
+	if (!cpid_read)
+		cpid = unix_pid_nr(pid, ccomm);
 
 	size = sizeof(*r) + (data_max ? IPCSNOOP_DATA_MAX : 0);
 	r = bpf_ringbuf_reserve(&events, size, 0);

@@ -285,9 +285,15 @@ static __always_inline __u32 pipe_fifo_path(struct file *f, struct pipe_scratch 
 	return off;
 }
 
+/* Asked at every streamed read: direct loads where the kernel allows them */
 static __always_inline bool pipe_is_empty(struct inode *inode)
 {
-	struct pipe_inode_info *pipe = BPF_CORE_READ(inode, i_pipe);
+	struct pipe_inode_info *pipe;
 
+	if (bpf_rdonly_cast) {
+		pipe = ((struct inode *)bpf_rdonly_cast(inode, bpf_core_type_id_kernel(struct inode)))->i_pipe;
+		return pipe && pipe->head == pipe->tail;
+	}
+	pipe = BPF_CORE_READ(inode, i_pipe);
 	return pipe && BPF_CORE_READ(pipe, head) == BPF_CORE_READ(pipe, tail);
 }

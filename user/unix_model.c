@@ -276,19 +276,28 @@ static void name_sender(struct unix_group *g, const struct rec_unix_late *r)
 /* The sender of an skb its receiver copied first: name it where it waits. */
 static void on_late(struct unix_model *m, const struct rec_unix_late *r)
 {
-	for (unsigned i = 0; i < UNIX_PENDING_MAX && m->nused; i++) {
+	unsigned left = m->nused;
+
+	for (unsigned i = 0; i < UNIX_PENDING_MAX && left; i++) {
 		struct unix_receive *rc = &m->recv[i];
 
-		if (!rc->used || rc->rx.tid != r->rx_tid)
+		if (!rc->used)
+			continue;
+		left--;
+		if (rc->rx.tid != r->rx_tid)
 			continue;
 		for (int j = 0; j < rc->ngroups; j++)
 			if (rc->groups[j].waiting_skb == r->skb)
 				name_sender(&rc->groups[j], r);
 	}
-	for (unsigned i = 0; i < UNIX_WAIT_MAX && m->nwait; i++) {
+	left = m->nwait;
+	for (unsigned i = 0; i < UNIX_WAIT_MAX && left; i++) {
 		struct unix_wait *w = &m->wait[i];
 
-		if (w->used && w->rx.tid == r->rx_tid && w->g.waiting_skb == r->skb) {
+		if (!w->used)
+			continue;
+		left--;
+		if (w->rx.tid == r->rx_tid && w->g.waiting_skb == r->skb) {
 			name_sender(&w->g, r);
 			unwait(m, w);
 		}
@@ -401,16 +410,25 @@ static void tick(void *mp, __u64 now_ns)
 {
 	struct unix_model *m = mp;
 
-	for (unsigned i = 0; i < UNIX_PENDING_MAX && m->nused; i++) {
+	unsigned left = m->nused;
+
+	for (unsigned i = 0; i < UNIX_PENDING_MAX && left; i++) {
 		struct unix_receive *rc = &m->recv[i];
 
-		if (rc->used && rc->first_ts + m->c->hold_ns <= now_ns)
+		if (!rc->used)
+			continue;
+		left--;
+		if (rc->first_ts + m->c->hold_ns <= now_ns)
 			release(m, rc, NULL);
 	}
-	for (unsigned i = 0; i < UNIX_WAIT_MAX && m->nwait; i++) {
+	left = m->nwait;
+	for (unsigned i = 0; i < UNIX_WAIT_MAX && left; i++) {
 		struct unix_wait *w = &m->wait[i];
 
-		if (w->used && w->since + m->c->hold_ns <= now_ns)
+		if (!w->used)
+			continue;
+		left--;
+		if (w->since + m->c->hold_ns <= now_ns)
 			unwait(m, w);   /* no late record: the sender stays unknown */
 	}
 }

@@ -350,6 +350,52 @@ static void late_sender_names_itself(void)
 	CHECK_EQ_INT(corr.stats.gave_up[IPC_UNIX], 1);
 }
 
+/* The tables fill from the front and their scans stop after the slots in use:
+ * a slot freed in front of ones in use hides none of them from late records
+ * or from time-outs. */
+static void slots_behind_a_freed_one_are_reached(void)
+{
+	struct unix_sock_info a = sock(0x1000, 0x2000, 601, STREAM, 0, NULL, 0);
+	struct unix_sock_info b = sock(0x2000, 0x1000, 602, STREAM, 0, NULL, 0);
+
+	setup();
+	waiting_copy(100, 20, &a, 5);           /* receive slot 0: thread 20 */
+	waiting_copy(110, 21, &a, 5);           /* slot 1: thread 21 */
+	waiting_copy(120, 22, &a, 5);           /* slot 2: thread 22 */
+	recv_done(121, 20, 5, 0, &b);           /* slot 0 free, its group waits */
+	late(130, 12, 0xabc000 + 120, 22);      /* two in use: still reaches slot 2 */
+	recv_done(131, 22, 5, 0, &b);
+	CHECK_EQ_INT(got.n, 1);
+	CHECK_EQ_INT(got.edges[0].src.pid, 12);
+	CHECK_EQ_INT(got.edges[0].dst.pid, 22);
+	late(132, 10, 0xabc000 + 100, 20);
+	CHECK_EQ_INT(got.n, 2);
+	CHECK_EQ_INT(got.edges[1].src.pid, 10);
+	CHECK_EQ_INT(got.edges[1].dst.pid, 20);
+	/* wait slots 0 (thread 21) and 1 (thread 23); the first goes, the second is still found */
+	recv_done(133, 21, 5, 0, &b);
+	waiting_copy(140, 23, &a, 5);
+	recv_done(141, 23, 5, 0, &b);
+	late(142, 11, 0xabc000 + 110, 21);
+	late(143, 13, 0xabc000 + 140, 23);
+	CHECK_EQ_INT(got.n, 4);
+	CHECK_EQ_INT(got.edges[2].src.pid, 11);
+	CHECK_EQ_INT(got.edges[2].dst.pid, 21);
+	CHECK_EQ_INT(got.edges[3].src.pid, 13);
+	CHECK_EQ_INT(got.edges[3].dst.pid, 23);
+	/* receive slot 0 freed in front of slot 1: slot 1 still times out */
+	copy(200, 24, UNIX_SENDER_TAG, 14, "s", &a, 6);
+	copy(210, 25, UNIX_SENDER_TAG, 15, "s", &a, 7);
+	recv_done(211, 24, 6, 0, &b);
+	CHECK_EQ_INT(got.n, 5);
+	correlator_tick(&corr, 210 + corr.hold_ns);
+	CHECK_EQ_INT(got.n, 6);
+	CHECK_EQ_INT(got.edges[5].src.pid, 15);
+	CHECK_EQ_INT(got.edges[5].dst.pid, 25);
+	CHECK_EQ_INT(got.edges[5].bytes, 7);
+	CHECK_EQ_INT(corr.stats.evicted[IPC_UNIX], 0);
+}
+
 static void peek_and_failed_receives(void)
 {
 	struct unix_sock_info a = sock(0x1000, 0x2000, 601, DGRAM, 0, NULL, 0);
@@ -502,6 +548,7 @@ RUN_TESTS(T(stream_receive_is_one_exact_edge), T(shared_socket_splits_by_real_se
 	  T(receives_of_threads_do_not_mix), T(names_paths_abstract_and_unnamed),
 	  T(abstract_object_prints_escaped), T(server_end_rules), T(scm_rights_and_credentials),
 	  T(sender_from_credentials_or_unknown), T(late_sender_names_itself),
+	  T(slots_behind_a_freed_one_are_reached),
 	  T(peek_and_failed_receives),
 	  T(payload_is_joined_and_capped), T(held_receive_times_out),
 	  T(full_tables_evict_without_loss), T(accept_is_a_connect_edge),

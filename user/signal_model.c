@@ -103,13 +103,17 @@ static struct pending_signal *at(struct signal_model *m, unsigned i)
 	return &m->ring[(m->head + i) % SIGNAL_PENDING_MAX];
 }
 
-/* Drop used=false slots from the head so the FIFO stays compact. */
+/* Drop used=false slots from the head so the FIFO stays compact; an empty
+ * FIFO starts again at slot 0, so the few signals usually pending keep to the
+ * ring's first pages instead of walking (and making resident) all of it. */
 static void trim(struct signal_model *m)
 {
 	while (m->count && !at(m, 0)->used) {
 		m->head = (m->head + 1) % SIGNAL_PENDING_MAX;
 		m->count--;
 	}
+	if (!m->count)
+		m->head = 0;
 }
 
 static void release(struct signal_model *m, struct pending_signal *p, const char *action)

@@ -144,21 +144,41 @@ static void release(struct unix_model *m, struct unix_receive *rc, const struct 
 	m->nused--;
 }
 
-/* Called on every unix record: stops after the nused slots in use (start()
- * fills the lowest free slot, so they are near the front). */
+/*
+ * The slots in use, in slot order: *i is where to look next, *left how many
+ * in use are still ahead (start with m->nused / m->nwait). start() and hold()
+ * fill the lowest free slot, so a scan that stops after the last one in use
+ * stays near the front of its table (and leaves the rest of it untouched).
+ * The slot returned may be freed before the next call.
+ */
+static struct unix_receive *next_receive(struct unix_model *m, unsigned *i, unsigned *left)
+{
+	for (; *left && *i < UNIX_PENDING_MAX; (*i)++)
+		if (m->recv[*i].used) {
+			(*left)--;
+			return &m->recv[(*i)++];
+		}
+	return NULL;
+}
+
+static struct unix_wait *next_wait(struct unix_model *m, unsigned *i, unsigned *left)
+{
+	for (; *left && *i < UNIX_WAIT_MAX; (*i)++)
+		if (m->wait[*i].used) {
+			(*left)--;
+			return &m->wait[(*i)++];
+		}
+	return NULL;
+}
+
+/* Called on every unix record */
 static struct unix_receive *find(struct unix_model *m, __u32 tgid, __u32 tid)
 {
-	unsigned seen = 0;
+	struct unix_receive *rc;
 
-	for (unsigned i = 0; i < UNIX_PENDING_MAX && seen < m->nused; i++) {
-		struct unix_receive *rc = &m->recv[i];
-
-		if (!rc->used)
-			continue;
+	for (unsigned i = 0, left = m->nused; (rc = next_receive(m, &i, &left));)
 		if (rc->rx.tid == tid && rc->rx.tgid == tgid)
 			return rc;
-		seen++;
-	}
 	return NULL;
 }
 
@@ -276,32 +296,21 @@ static void name_sender(struct unix_group *g, const struct rec_unix_late *r)
 /* The sender of an skb its receiver copied first: name it where it waits. */
 static void on_late(struct unix_model *m, const struct rec_unix_late *r)
 {
-	unsigned left = m->nused;
+	struct unix_receive *rc;
+	struct unix_wait *w;
 
-	for (unsigned i = 0; i < UNIX_PENDING_MAX && left; i++) {
-		struct unix_receive *rc = &m->recv[i];
-
-		if (!rc->used)
-			continue;
-		left--;
+	for (unsigned i = 0, left = m->nused; (rc = next_receive(m, &i, &left));) {
 		if (rc->rx.tid != r->rx_tid)
 			continue;
 		for (int j = 0; j < rc->ngroups; j++)
 			if (rc->groups[j].waiting_skb == r->skb)
 				name_sender(&rc->groups[j], r);
 	}
-	left = m->nwait;
-	for (unsigned i = 0; i < UNIX_WAIT_MAX && left; i++) {
-		struct unix_wait *w = &m->wait[i];
-
-		if (!w->used)
-			continue;
-		left--;
+	for (unsigned i = 0, left = m->nwait; (w = next_wait(m, &i, &left));)
 		if (w->rx.tid == r->rx_tid && w->g.waiting_skb == r->skb) {
 			name_sender(&w->g, r);
 			unwait(m, w);
 		}
-	}
 }
 
 void unix_model_learn(struct unix_model *m, const struct unix_sock_info *s)
@@ -409,40 +418,27 @@ static int record(void *mp, const struct rec_header *h, size_t len)
 static void tick(void *mp, __u64 now_ns)
 {
 	struct unix_model *m = mp;
+	struct unix_receive *rc;
+	struct unix_wait *w;
 
-	unsigned left = m->nused;
-
-	for (unsigned i = 0; i < UNIX_PENDING_MAX && left; i++) {
-		struct unix_receive *rc = &m->recv[i];
-
-		if (!rc->used)
-			continue;
-		left--;
+	for (unsigned i = 0, left = m->nused; (rc = next_receive(m, &i, &left));)
 		if (rc->first_ts + m->c->hold_ns <= now_ns)
 			release(m, rc, NULL);
-	}
-	left = m->nwait;
-	for (unsigned i = 0; i < UNIX_WAIT_MAX && left; i++) {
-		struct unix_wait *w = &m->wait[i];
-
-		if (!w->used)
-			continue;
-		left--;
+	for (unsigned i = 0, left = m->nwait; (w = next_wait(m, &i, &left));)
 		if (w->since + m->c->hold_ns <= now_ns)
 			unwait(m, w);   /* no late record: the sender stays unknown */
-	}
 }
 
 static void flush(void *mp)
 {
 	struct unix_model *m = mp;
+	struct unix_receive *rc;
+	struct unix_wait *w;
 
-	for (unsigned i = 0; i < UNIX_PENDING_MAX && m->nused; i++)
-		if (m->recv[i].used)
-			release(m, &m->recv[i], NULL);
-	for (unsigned i = 0; i < UNIX_WAIT_MAX && m->nwait; i++)
-		if (m->wait[i].used)
-			unwait(m, &m->wait[i]);
+	for (unsigned i = 0, left = m->nused; (rc = next_receive(m, &i, &left));)
+		release(m, rc, NULL);
+	for (unsigned i = 0, left = m->nwait; (w = next_wait(m, &i, &left));)
+		unwait(m, w);
 }
 
 const struct model_ops unix_model_ops = {
